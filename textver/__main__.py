@@ -1,0 +1,3 @@
+from textver.cli import main
+
+main()

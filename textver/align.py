@@ -1,0 +1,456 @@
+"""Align two segmented texts: sentences first, then paragraphs, then words inside linked passages.
+
+Why sentences first: an abridged reprint is rarely a subset of whole paragraphs.  Editors keep two
+sentences of one paragraph and one of the next and run them together, split a paragraph, move a
+passage.  Sentences survive all of that far better than paragraphs do, so we find, for every
+sentence of the right text, the sentence(s) of the left text it came from, and derive paragraph
+links from where the linked words went.  Only then is a word diff run, inside each linked group of
+sentences, so an added "However," can only be matched against its own sentence.
+
+The cost stays near linear: identical sentences are matched through a hash table, and the others
+are scored only against left sentences that share a *rare* feature with them (an inverted index
+whose long posting lists are never walked), never against every sentence of the other text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
+from textver.segment import Segmented
+
+# Function words carry no evidence that two sentences are the same passage.
+_STOPWORDS = frozenset(
+    """a an the and or but nor so yet for of to in on at by with from into onto upon as than then
+    that this these those there here which who whom whose what when where why how it its it's is
+    are was were be been being am do does did done have has had having will would shall should
+    can could may might must not no yes all any some such each every other more most much many
+    very also only just even our we us your you he him his she her they them their i me my mine
+    if while about over under again further once between through during before after above below
+    up down out off both few own same too s t""".split()
+)
+
+# Thresholds, chosen on the Darwin variorum and on generated abridgements (bench/align_bench.py).
+_MIN_COVER = 0.5  # share of a right sentence's evidence its source must explain
+_MERGE_GAIN = 0.2  # extra share a second source sentence must explain to be merged in
+_PARA_SHARE = 0.3  # share of a paragraph's words a link must carry to link paragraphs
+_WINDOW_BONUS = 0.15
+
+
+def _features(keys: list[str], is_word: list[bool], lo: int, hi: int) -> frozenset[str]:
+    """Content features of tokens ``lo:hi``: lower-cased content words cut to six letters.
+
+    Cutting words to a six-letter prefix is a stemmer that needs no language data: it makes
+    "develop", "developing" and "development" one feature, which is what lets a reworded
+    sentence or another translation of the same passage still match on its content words, while
+    numbers and names pass through whole and, being rare, weigh the most under IDF.
+    """
+    out = set()
+    for t in range(lo, hi):
+        if is_word[t]:
+            w = keys[t].lower()
+            if w.endswith("'s"):
+                w = w[:-2]
+            if w not in _STOPWORDS:
+                out.add(w[:6])
+    return frozenset(out)
+
+
+@dataclass
+class _Side:
+    seg: Segmented
+    feats: list[frozenset[str]] = field(default_factory=list)
+    sigs: list[tuple[str, ...]] = field(default_factory=list)
+    words: list[int] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, seg: Segmented) -> _Side:
+        side = cls(seg)
+        keys, is_word = seg.keys, seg.is_word
+        for rng in seg.sentence_tokens:
+            side.feats.append(_features(keys, is_word, rng.start, rng.stop))
+            side.sigs.append(tuple(keys[rng.start : rng.stop]))
+            side.words.append(sum(is_word[rng.start : rng.stop]))
+        return side
+
+
+@dataclass
+class SentenceLink:
+    """A group of left sentences and the right sentences made from them (either may be empty).
+
+    ``ops`` is the word diff of the group, with absolute token indices on both sides.
+    """
+
+    left: list[int]
+    right: list[int]
+    kind: str  # equal | changed | deleted | inserted
+    ops: list[Opcode]
+
+
+@dataclass
+class Link:
+    """One alignment record: paragraphs of the left text and their counterparts on the right."""
+
+    left: list[int]
+    right: list[int]
+    kind: str  # equal | changed | deleted | inserted | split | merged
+    moved: bool
+    similarity: float
+    sentences: list[SentenceLink]
+
+
+def _idf(a: _Side, b: _Side) -> dict[str, float]:
+    df: dict[str, int] = defaultdict(int)
+    for side in (a, b):
+        for f in side.feats:
+            for x in f:
+                df[x] += 1
+    n = len(a.feats) + len(b.feats) + 1
+    return {x: math.log(n / d) + 0.5 for x, d in df.items()}
+
+
+def _lis(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest chain of ``(i, j)`` pairs increasing in both; pairs come sorted by ``j``."""
+    import bisect
+
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    prev = [-1] * len(pairs)
+    for k, (i, _j) in enumerate(pairs):
+        pos = bisect.bisect_left(tails, i)
+        if pos == len(tails):
+            tails.append(i)
+            tail_idx.append(k)
+        else:
+            tails[pos] = i
+            tail_idx[pos] = k
+        prev[k] = tail_idx[pos - 1] if pos else -1
+    chain = []
+    k = tail_idx[-1] if tail_idx else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = prev[k]
+    return chain[::-1]
+
+
+def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
+    """For each right sentence, the left sentence(s) it was made from (absent: inserted)."""
+    idf = _idf(L, R)
+    by_sig: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, sig in enumerate(L.sigs):
+        by_sig[sig].append(i)
+    r_sig_count: dict[tuple[str, ...], int] = defaultdict(int)
+    for sig in R.sigs:
+        r_sig_count[sig] += 1
+
+    # Anchors: sentences identical and unique on both sides, kept where they agree in order.
+    anchors = [
+        (by_sig[sig][0], j)
+        for j, sig in enumerate(R.sigs)
+        if len(by_sig.get(sig, ())) == 1 and r_sig_count[sig] == 1
+    ]
+    backbone = _lis(anchors)
+    links: dict[int, list[int]] = {j: [i] for i, j in backbone}
+    # The window of left sentences each right sentence may come from without being a move.
+    n_left = len(L.sigs)
+    lo_of = [0] * len(R.sigs)
+    hi_of = [n_left] * len(R.sigs)
+    last_i = -1
+    k = 0
+    for j in range(len(R.sigs)):
+        while k < len(backbone) and backbone[k][1] < j:
+            last_i = backbone[k][0]
+            k += 1
+        lo_of[j] = last_i + 1
+    next_i = n_left
+    k = len(backbone) - 1
+    for j in range(len(R.sigs) - 1, -1, -1):
+        while k >= 0 and backbone[k][1] > j:
+            next_i = backbone[k][0]
+            k -= 1
+        hi_of[j] = next_i
+
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(L.feats):
+        for x in f:
+            postings[x].append(i)
+    cap = max(12, int(math.sqrt(n_left)) * 2)
+    weight = [sum(idf[x] for x in f) for f in L.feats]
+
+    for j, sig in enumerate(R.sigs):
+        if j in links:
+            continue
+        lo, hi = lo_of[j], hi_of[j]
+        same = by_sig.get(sig)
+        if same:
+            inside = [i for i in same if lo <= i < hi]
+            pick = inside or same
+            expected = (lo + hi) / 2
+            links[j] = [min(pick, key=lambda i: abs(i - expected))]
+            continue
+        fj = R.feats[j]
+        if not fj:
+            continue
+        wj = sum(idf[x] for x in fj)
+        cands: set[int] = set()
+        for x in fj:
+            post = postings.get(x)
+            if post and len(post) <= cap:
+                cands.update(post)
+        if not cands:
+            # Only common words: look for the source among the left sentences in the window.
+            cands = {i for x in fj for i in postings.get(x, ()) if lo <= i < hi}
+        best = None
+        best_score = 0.0
+        best_cover = 0.0
+        for i in cands:
+            shared = fj & L.feats[i]
+            w = sum(idf[x] for x in shared)
+            cover = w / wj
+            if cover < _MIN_COVER or (len(shared) < 2 and len(fj) > 2):
+                continue
+            dice = 2 * w / (wj + weight[i])
+            score = cover + 0.25 * dice + (_WINDOW_BONUS if lo <= i < hi else 0.0)
+            if score > best_score or (score == best_score and best is not None and i < best):
+                best, best_score, best_cover = i, score, cover
+        if best is None:
+            continue
+        sources = [best]
+        if best_cover < 0.85:
+            rest = fj - L.feats[best]
+            w_rest = sum(idf[x] for x in rest)
+            for i2 in (best - 1, best + 1):
+                if 0 <= i2 < n_left:
+                    gain = sum(idf[x] for x in rest & L.feats[i2]) / wj
+                    if gain >= _MERGE_GAIN and gain >= 0.5 * w_rest / wj:
+                        sources.append(i2)
+                        break
+        links[j] = sorted(sources)
+    return links
+
+
+def align(left: Segmented, right: Segmented) -> list[Link]:
+    """Alignment records covering every paragraph of both texts exactly once.
+
+    Records come in reading order of the left text, each inserted paragraph placed after the
+    record that precedes it in the right text.
+    """
+    L, R = _Side.build(left), _Side.build(right)
+    sent_links = _link_sentences(L, R)
+
+    # Paragraph edges weighted by the words each sentence link carries on each side.
+    l_share: dict[tuple[int, int], float] = defaultdict(float)
+    r_share: dict[tuple[int, int], float] = defaultdict(float)
+    for j, sources in sent_links.items():
+        q = right.sentence_paragraph[j]
+        for i in sources:
+            p = left.sentence_paragraph[i]
+            l_share[p, q] += L.words[i] / len(sources)
+            r_share[p, q] += R.words[j] / len(sources)
+    l_words = [sum(L.words[s] for s in rng) for rng in left.paragraph_sentences]
+    r_words = [sum(R.words[s] for s in rng) for rng in right.paragraph_sentences]
+    kept = {
+        (p, q)
+        for (p, q) in l_share
+        if l_share[p, q] >= _PARA_SHARE * l_words[p] or r_share[p, q] >= _PARA_SHARE * r_words[q]
+    }
+
+    # Connected components of kept edges become records.
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p, q in kept:
+        parent[find(("L", p))] = find(("R", q))
+    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+    for node in list(parent):
+        lst = groups.setdefault(find(node), ([], []))
+        (lst[0] if node[0] == "L" else lst[1]).append(node[1])
+    records: list[tuple[list[int], list[int]]] = [(sorted(a), sorted(b)) for a, b in groups.values()]
+    linked_l = {p for a, _ in records for p in a}
+    linked_r = {q for _, b in records for q in b}
+    records += [([p], []) for p in range(len(left.paragraphs)) if p not in linked_l]
+    records += [([], [q]) for q in range(len(right.paragraphs)) if q not in linked_r]
+
+    moved = _moved_records(records, l_words, r_words)
+    out: list[Link] = []
+    for idx, (ps, qs) in enumerate(records):
+        out.append(_build_link(left, right, L, R, ps, qs, sent_links, moved[idx]))
+    return _reading_order(out)
+
+
+def _moved_records(
+    records: list[tuple[list[int], list[int]]], l_words: list[int], r_words: list[int]
+) -> list[bool]:
+    """Which two-sided records are out of order: those off the heaviest in-order chain.
+
+    A weighted longest increasing subsequence (by words) keeps the big stable passages fixed, so
+    the short passage that travelled is the one reported as moved.
+    """
+    both = [k for k, (a, b) in enumerate(records) if a and b]
+    both.sort(key=lambda k: records[k][0][0])
+    ranks = sorted({records[k][1][0] for k in both})
+    rank_of = {v: n + 1 for n, v in enumerate(ranks)}
+    size = len(ranks) + 1
+    tree = [(0.0, -1)] * (size + 1)  # Fenwick tree of (best chain weight, record) by right rank
+
+    def query(pos: int) -> tuple[float, int]:
+        best = (0.0, -1)
+        while pos > 0:
+            best = max(best, tree[pos])
+            pos -= pos & -pos
+        return best
+
+    def update(pos: int, val: tuple[float, int]) -> None:
+        while pos <= size:
+            tree[pos] = max(tree[pos], val)
+            pos += pos & -pos
+
+    prev: dict[int, int] = {}
+    total: dict[int, float] = {}
+    for k in both:
+        a, b = records[k]
+        r = rank_of[b[0]]
+        best, pk = query(r - 1)
+        w = sum(l_words[p] for p in a) + sum(r_words[q] for q in b) + 1
+        total[k] = best + w
+        prev[k] = pk
+        update(r, (total[k], k))
+    on_chain = set()
+    k = query(size)[1]
+    while k >= 0:
+        on_chain.add(k)
+        k = prev[k]
+    return [bool(a and b) and k not in on_chain for k, (a, b) in enumerate(records)]
+
+
+def _build_link(
+    left: Segmented,
+    right: Segmented,
+    L: _Side,
+    R: _Side,
+    ps: list[int],
+    qs: list[int],
+    sent_links: dict[int, list[int]],
+    moved: bool,
+) -> Link:
+    l_sents = [s for p in ps for s in left.paragraph_sentences[p]]
+    r_sents = [s for q in qs for s in right.paragraph_sentences[q]]
+    l_set = set(l_sents)
+    # Sentence groups: right sentences linked to left sentences of this record, joined when they
+    # share a source (a split sentence) or a right sentence has two sources (merged sentences).
+    group_of_left: dict[int, int] = {}
+    groups: list[tuple[list[int], list[int]]] = []
+    for j in r_sents:
+        sources = [i for i in sent_links.get(j, ()) if i in l_set]
+        if not sources:
+            continue
+        gid = next((group_of_left[i] for i in sources if i in group_of_left), None)
+        if gid is None:
+            gid = len(groups)
+            groups.append(([], []))
+        g = groups[gid]
+        g[1].append(j)
+        for i in sources:
+            if i not in group_of_left:
+                group_of_left[i] = gid
+                g[0].append(i)
+    sentences: list[SentenceLink] = []
+    equal_words = 0
+    for ls, rs in groups:
+        ls.sort()
+        a = [t for s in ls for t in left.sentence_tokens[s]]
+        b = [t for s in rs for t in right.sentence_tokens[s]]
+        ops = _absolute(diff_tokens([left.keys[t] for t in a], [right.keys[t] for t in b]), a, b)
+        same = all(op[0] == EQUAL for op in ops)
+        equal_words += sum(
+            sum(left.is_word[t] for t in range(op[1], op[2])) for op in ops if op[0] == EQUAL
+        )
+        sentences.append(SentenceLink(ls, rs, "equal" if same else "changed", ops))
+    for s in l_sents:
+        if s not in group_of_left:
+            rng = left.sentence_tokens[s]
+            sentences.append(SentenceLink([s], [], "deleted", [(DELETE, rng.start, rng.stop, 0, 0)]))
+    linked_r = {j for _, rs in groups for j in rs}
+    for s in r_sents:
+        if s not in linked_r:
+            rng = right.sentence_tokens[s]
+            sentences.append(SentenceLink([], [s], "inserted", [(INSERT, 0, 0, rng.start, rng.stop)]))
+    sentences.sort(key=lambda sl: (sl.left[0] if sl.left else -1, sl.right[0] if sl.right else -1))
+
+    lw = sum(L.words[s] for s in l_sents)
+    rw = sum(R.words[s] for s in r_sents)
+    similarity = 2 * equal_words / (lw + rw) if lw + rw else 1.0
+    if not qs:
+        kind = "deleted"
+    elif not ps:
+        kind = "inserted"
+    elif len(ps) == 1 and len(qs) == 1:
+        kind = "equal" if all(sl.kind == "equal" for sl in sentences) else "changed"
+    else:
+        kind = "merged" if len(ps) >= len(qs) else "split"
+    return Link(ps, qs, kind, moved, round(similarity, 4), sentences)
+
+
+def _absolute(ops: list[Opcode], a: list[int], b: list[int]) -> list[Opcode]:
+    """Turn opcodes over the token lists ``a`` and ``b`` into absolute token index runs.
+
+    Tokens of one group are contiguous within each sentence but the group's sentences need not
+    be adjacent, so a run is cut wherever the absolute indices jump.
+    """
+    out: list[Opcode] = []
+    for op, a0, a1, b0, b1 in ops:
+        if op == EQUAL:
+            start = 0
+            n = a1 - a0
+            for k in range(1, n + 1):
+                if k == n or a[a0 + k] != a[a0 + k - 1] + 1 or b[b0 + k] != b[b0 + k - 1] + 1:
+                    out.append(
+                        (EQUAL, a[a0 + start], a[a0 + k - 1] + 1, b[b0 + start], b[b0 + k - 1] + 1)
+                    )
+                    start = k
+        elif op == DELETE:
+            for lo, hi in _runs(a[a0:a1]):
+                out.append((DELETE, lo, hi, 0, 0))
+        else:
+            for lo, hi in _runs(b[b0:b1]):
+                out.append((INSERT, 0, 0, lo, hi))
+    return out
+
+
+def _runs(idx: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for t in idx:
+        if runs and runs[-1][1] == t:
+            runs[-1] = (runs[-1][0], t + 1)
+        else:
+            runs.append((t, t + 1))
+    return runs
+
+
+def _reading_order(links: list[Link]) -> list[Link]:
+    """Sort records by the left text, slotting each inserted record after its right neighbour."""
+    two_sided = sorted((lk for lk in links if lk.left), key=lambda lk: lk.left[0])
+    n_right = 1 + max((q for lk in links for q in lk.right), default=-1)
+    record_of_right = [-1] * n_right
+    for n, lk in enumerate(two_sided):
+        for q in lk.right:
+            record_of_right[q] = n
+    placed: list[tuple[tuple[float, int], Link]] = [
+        ((float(n), 0), lk) for n, lk in enumerate(two_sided)
+    ]
+    prev = -1
+    inserted = {lk.right[0]: lk for lk in links if not lk.left}
+    for q in range(n_right):
+        if q in inserted:
+            placed.append(((prev + 0.5, q), inserted[q]))
+        elif record_of_right[q] >= 0:
+            prev = record_of_right[q]
+    placed.sort(key=lambda item: item[0])
+    return [lk for _, lk in placed]

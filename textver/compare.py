@@ -1,0 +1,171 @@
+"""Compare two versions of a text: the library entry point behind ``textver compare``.
+
+``compare(left, right)`` segments both texts, aligns them (textver.align) and returns a
+:class:`Comparison`: plain data that the JSON, terminal and HTML renderers all read, so the three
+outputs can never disagree about what changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from textver.align import Link, SentenceLink, align
+from textver.diff import DELETE, EQUAL, INSERT
+from textver.segment import Segmented, segment
+from textver.version import Version
+
+FORMAT = "textver.comparison"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Change:
+    """A run of words on one side with no counterpart on the other, within one paragraph."""
+
+    op: str  # "delete" (left offsets) | "insert" (right offsets)
+    start: int
+    end: int
+    words: int
+
+
+@dataclass
+class Comparison:
+    """The result of comparing ``left`` (usually the fuller text) with ``right``."""
+
+    left: Version
+    right: Version
+    left_seg: Segmented
+    right_seg: Segmented
+    links: list[Link]
+    strict: bool = False
+
+    @cached_property
+    def deleted_tokens(self) -> bytearray:
+        """1 for each left token without a counterpart on the right."""
+        return self._flags(self.left_seg, DELETE)
+
+    @cached_property
+    def inserted_tokens(self) -> bytearray:
+        """1 for each right token without a counterpart on the left."""
+        return self._flags(self.right_seg, INSERT)
+
+    def _flags(self, seg: Segmented, which: int) -> bytearray:
+        flags = bytearray(len(seg.tokens))
+        for link in self.links:
+            for sl in link.sentences:
+                for op, a0, a1, b0, b1 in sl.ops:
+                    if op == which:
+                        lo, hi = (a0, a1) if op == DELETE else (b0, b1)
+                        flags[lo:hi] = b"\x01" * (hi - lo)
+        return flags
+
+    @cached_property
+    def changes(self) -> list[Change]:
+        """Deletions in left-text order, then insertions in right-text order.
+
+        Each is a maximal run of unmatched tokens inside one paragraph, so changes never overlap
+        and a renderer can place each within its paragraph.
+        """
+        out = self._runs("delete", self.left_seg, self.deleted_tokens)
+        return out + self._runs("insert", self.right_seg, self.inserted_tokens)
+
+    @staticmethod
+    def _runs(op: str, seg: Segmented, flags: bytearray) -> list[Change]:
+        runs: list[Change] = []
+        for p in range(len(seg.paragraphs)):
+            tokens = seg.paragraph_tokens(p)
+            t = tokens.start
+            while t < tokens.stop:
+                if not flags[t]:
+                    t += 1
+                    continue
+                start = t
+                while t < tokens.stop and flags[t]:
+                    t += 1
+                words = sum(seg.is_word[start:t])
+                runs.append(Change(op, seg.tokens[start][0], seg.tokens[t - 1][1], words))
+        return runs
+
+    @cached_property
+    def stats(self) -> dict[str, int | float]:
+        lw, rw = self.left_seg.word_count, self.right_seg.word_count
+        removed = sum(c.words for c in self.changes if c.op == "delete")
+        inserted = sum(c.words for c in self.changes if c.op == "insert")
+        return {
+            "left_words": lw,
+            "right_words": rw,
+            "removed_words": removed,
+            "inserted_words": inserted,
+            "retained": round((lw - removed) / lw, 4) if lw else 1.0,
+            "moved_paragraphs": sum(len(lk.right) for lk in self.links if lk.moved),
+        }
+
+    def to_dict(self) -> dict:
+        """The ``textver.comparison`` JSON object (the contract other programs read)."""
+        return {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "left": _side(self.left, self.left_seg),
+            "right": _side(self.right, self.right_seg),
+            "alignment": [self._link_dict(lk) for lk in self.links],
+            "changes": [
+                {"op": c.op, ("left" if c.op == "delete" else "right"): [c.start, c.end]}
+                for c in self.changes
+            ],
+            "stats": self.stats,
+        }
+
+    def _link_dict(self, link: Link) -> dict:
+        return {
+            "left": link.left,
+            "right": link.right,
+            "kind": link.kind,
+            "moved": link.moved,
+            "similarity": link.similarity,
+            "sentences": [
+                {
+                    "left": [list(self.left_seg.sentences[s]) for s in sl.left],
+                    "right": [list(self.right_seg.sentences[s]) for s in sl.right],
+                    "kind": sl.kind,
+                }
+                for sl in link.sentences
+            ],
+        }
+
+    def pieces(self, sl: SentenceLink) -> list[tuple[str, str]]:
+        """The sentence group as one run of text: ``(kind, text)`` pieces, kind in
+        ``equal``/``delete``/``insert``; equal text is taken from the left side.
+
+        This is the single place that turns token runs back into readable text for the inline
+        views of every renderer.
+        """
+        out: list[tuple[str, str]] = []
+        lt, rt = self.left_seg.tokens, self.right_seg.tokens
+        ltext, rtext = self.left.text, self.right.text
+        for op, a0, a1, b0, b1 in sl.ops:
+            if op == INSERT:
+                out.append(("insert", rtext[rt[b0][0] : rt[b1 - 1][1]]))
+            else:
+                kind = "equal" if op == EQUAL else "delete"
+                out.append((kind, ltext[lt[a0][0] : lt[a1 - 1][1]]))
+        return out
+
+
+def _side(version: Version, seg: Segmented) -> dict:
+    return {
+        "label": version.label,
+        "source": version.source,
+        "sha256": version.sha256,
+        "words": seg.word_count,
+        "text": version.text,
+        "paragraphs": [list(span) for span in seg.paragraphs],
+    }
+
+
+def compare(left: Version, right: Version, *, strict: bool = False) -> Comparison:
+    """Compare two versions; ``strict`` makes differences of typography count as changes."""
+    left_seg = segment(left.text, strict=strict)
+    right_seg = segment(right.text, strict=strict)
+    return Comparison(left, right, left_seg, right_seg, align(left_seg, right_seg), strict)
+

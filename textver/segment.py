@@ -1,0 +1,183 @@
+"""Cut a stored text into paragraphs, sentences and word tokens, with offsets into that text.
+
+Everything downstream (alignment, diff, reports, JSON) speaks in offsets into the text exactly as
+stored, so segmentation never rewrites the text: it only finds spans.  Comparison uses a *key*
+per token in which differences of typography alone (Unicode normalisation, curly quotes, dash
+variants, soft hyphens) are folded away; ``strict=True`` keeps the raw token instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+Span = tuple[int, int]
+
+# A paragraph is a block of lines separated from the next by a line holding only whitespace.
+_BLANK_LINE = re.compile(r"\n[ \t\f\v\r\u00a0\u2000-\u200b\u3000]*\n\s*")
+# Word characters, plus soft hyphens and combining marks (which \w does not cover) so that
+# decomposed accents and Indic vowel signs stay inside their word.
+_W = r"\w\u00ad\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_TOKEN = re.compile(rf"[{_W}]+(?:['\u2019\u02bc\-\u2010\u2011][{_W}]+)*|[^\s{_W}]")
+_IS_WORD = re.compile(rf"[{_W}]")
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+        "\u2212": "-", "\u00ad": None,
+    }
+)
+
+
+def fold(token: str) -> str:
+    """The comparison key of a token when typography is ignored."""
+    if token.isascii():
+        return token
+    return unicodedata.normalize("NFKC", token).translate(_FOLD)
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Spans of the paragraphs of ``text``: blocks between blank lines, trimmed of whitespace."""
+    spans: list[Span] = []
+    pos = 0
+    for m in _BLANK_LINE.finditer(text):
+        _add_trimmed(text, pos, m.start(), spans)
+        pos = m.end()
+    _add_trimmed(text, pos, len(text), spans)
+    return spans
+
+
+def _add_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        lead = len(chunk) - len(chunk.lstrip())
+        spans.append((start + lead, start + lead + len(stripped)))
+
+
+def count_words(text: str) -> int:
+    """How many word tokens ``text`` holds (punctuation is not counted)."""
+    return sum(1 for m in _TOKEN.finditer(text) if _IS_WORD.match(m.group()))
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof hon rev revd st sr jr messrs mme mlle gen col capt lt sgt gov sen rep pres
+    vs etc cf al viz ibid op loc approx ca no nos vol vols fig figs pp ch chap sec art para
+    jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp bros dept est univ
+    e.g i.e u.s u.k u.n a.m p.m""".split()
+)
+# A candidate sentence end: terminal punctuation, optional closing quotes/brackets, whitespace.
+_END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d\u00bb)\]]*(?=\s)")
+_NEXT_STARTS = re.compile(r"\s+[\"'\u2018\u201c\u00ab(\[]*[A-Z\d\u00c0-\u024f\u0370-\u04ff]")
+_ENUMERATOR = re.compile(r"^(?:\(?[0-9]{1,3}[a-z]?|[ivxlcdm]{1,6}|[a-z])$", re.IGNORECASE)
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[Span]:
+    """Spans of the sentences of the paragraph ``text[start:end]``.
+
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or brackets) followed
+    by whitespace and a capital, digit or opening quote, except after a known abbreviation
+    ("Hon.", "e.g.", "U.S."), an initial ("W."), or an enumerator that opens the paragraph
+    ("1.", "(a)", "iv.") as numbered clauses of legal texts do.
+    """
+    spans: list[Span] = []
+    sent_start = start
+    for m in _END.finditer(text, start, end):
+        stop = m.end()
+        if not _NEXT_STARTS.match(text, stop, end):
+            continue
+        if m.group()[0] == "." and _is_abbreviation(text, sent_start, m.start()):
+            continue
+        spans.append((sent_start, stop))
+        nxt = _NEXT_STARTS.match(text, stop, end)
+        sent_start = stop + (len(nxt.group()) - len(nxt.group().lstrip()))
+    if sent_start < end:
+        spans.append((sent_start, end))
+    return spans
+
+
+def _is_abbreviation(text: str, sent_start: int, dot: int) -> bool:
+    word_start = dot
+    while word_start > sent_start and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:dot].lstrip("\"'(\u201c\u2018[")
+    if not word:
+        return False
+    low = word.lower()
+    if low in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and word.isupper()):
+        return True
+    if "." in word and all(len(part) <= 2 for part in word.split(".")):
+        return True  # dotted initialisms: "U.S", "e.g", "Ph.D"
+    # "1." or "(a)." opening a paragraph is a clause number, not a sentence.
+    return text[sent_start:word_start].strip() in ("", "Section", "SECTION", "Article", "§") and bool(
+        _ENUMERATOR.match(word)
+    )
+
+
+# --- a whole document -------------------------------------------------------------------------
+
+
+@dataclass
+class Segmented:
+    """A text cut into paragraphs, sentences and tokens; every span indexes ``text``.
+
+    Tokens are kept in flat parallel lists because a book has ~10^5 of them and the aligner walks
+    them in tight loops; sentence and paragraph records point into those lists by index range.
+    """
+
+    text: str
+    paragraphs: list[Span]
+    sentences: list[Span]
+    sentence_paragraph: list[int]  # paragraph index of each sentence
+    paragraph_sentences: list[range]  # sentence indices of each paragraph
+    tokens: list[Span]
+    keys: list[str]  # comparison key of each token
+    is_word: list[bool]
+    sentence_tokens: list[range]  # token indices of each sentence
+
+    @property
+    def word_count(self) -> int:
+        return sum(self.is_word)
+
+    def paragraph_tokens(self, p: int) -> range:
+        sents = self.paragraph_sentences[p]
+        return range(self.sentence_tokens[sents.start].start, self.sentence_tokens[sents.stop - 1].stop)
+
+
+def segment(text: str, *, strict: bool = False) -> Segmented:
+    """Segment ``text``; with ``strict`` the token keys keep typography instead of folding it."""
+    paragraphs = paragraph_spans(text)
+    sentences: list[Span] = []
+    sentence_paragraph: list[int] = []
+    paragraph_sentences: list[range] = []
+    tokens: list[Span] = []
+    keys: list[str] = []
+    is_word: list[bool] = []
+    sentence_tokens: list[range] = []
+    key_of = (lambda t: t) if strict else fold
+    is_word_match = _IS_WORD.match
+    for p, (pstart, pend) in enumerate(paragraphs):
+        first = len(sentences)
+        for s_start, s_end in sentence_spans(text, pstart, pend):
+            t_first = len(tokens)
+            for m in _TOKEN.finditer(text, s_start, s_end):
+                tok = m.group()
+                tokens.append(m.span())
+                keys.append(key_of(tok))
+                is_word.append(is_word_match(tok) is not None)
+            if len(tokens) == t_first:  # no token at all: cannot happen for stripped text
+                continue
+            sentences.append((s_start, s_end))
+            sentence_paragraph.append(p)
+            sentence_tokens.append(range(t_first, len(tokens)))
+        paragraph_sentences.append(range(first, len(sentences)))
+    return Segmented(
+        text, paragraphs, sentences, sentence_paragraph, paragraph_sentences, tokens, keys, is_word,
+        sentence_tokens,
+    )
