@@ -23,13 +23,137 @@ from textver.segment import Segmented
 
 # Function words carry no evidence that two sentences are the same passage.
 _STOPWORDS = frozenset(
-    """a an the and or but nor so yet for of to in on at by with from into onto upon as than then
-    that this these those there here which who whom whose what when where why how it its it's is
-    are was were be been being am do does did done have has had having will would shall should
-    can could may might must not no yes all any some such each every other more most much many
-    very also only just even our we us your you he him his she her they them their i me my mine
-    if while about over under again further once between through during before after above below
-    up down out off both few own same too s t""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "so",
+        "yet",
+        "for",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "upon",
+        "as",
+        "than",
+        "then",
+        "that",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "it",
+        "its",
+        "it's",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "done",
+        "have",
+        "has",
+        "had",
+        "having",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "yes",
+        "all",
+        "any",
+        "some",
+        "such",
+        "each",
+        "every",
+        "other",
+        "more",
+        "most",
+        "much",
+        "many",
+        "very",
+        "also",
+        "only",
+        "just",
+        "even",
+        "our",
+        "we",
+        "us",
+        "your",
+        "you",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "they",
+        "them",
+        "their",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "if",
+        "while",
+        "about",
+        "over",
+        "under",
+        "again",
+        "further",
+        "once",
+        "between",
+        "through",
+        "during",
+        "before",
+        "after",
+        "above",
+        "below",
+        "up",
+        "down",
+        "out",
+        "off",
+        "both",
+        "few",
+        "own",
+        "same",
+        "too",
+        "s",
+        "t",
+    ]
 )
 
 # Thresholds, chosen on the Darwin variorum and on generated abridgements (bench/align_bench.py).
@@ -272,62 +396,64 @@ def align(left: Segmented, right: Segmented) -> list[Link]:
     for node in list(parent):
         lst = groups.setdefault(find(node), ([], []))
         (lst[0] if node[0] == "L" else lst[1]).append(node[1])
-    records: list[tuple[list[int], list[int]]] = [(sorted(a), sorted(b)) for a, b in groups.values()]
+    records: list[tuple[list[int], list[int]]] = [
+        (sorted(a), sorted(b)) for a, b in groups.values()
+    ]
     linked_l = {p for a, _ in records for p in a}
     linked_r = {q for _, b in records for q in b}
     records += [([p], []) for p in range(len(left.paragraphs)) if p not in linked_l]
     records += [([], [q]) for q in range(len(right.paragraphs)) if q not in linked_r]
 
-    moved = _moved_records(records, l_words, r_words)
-    out: list[Link] = []
-    for idx, (ps, qs) in enumerate(records):
-        out.append(_build_link(left, right, L, R, ps, qs, sent_links, moved[idx]))
+    out = [_build_link(left, right, L, R, ps, qs, sent_links) for ps, qs in records]
+    _mark_moves(out)
     return _reading_order(out)
 
 
-def _moved_records(
-    records: list[tuple[list[int], list[int]]], l_words: list[int], r_words: list[int]
-) -> list[bool]:
-    """Which two-sided records are out of order: those off the heaviest in-order chain.
+def _mark_moves(links: list[Link]) -> None:
+    """Flag as moved every record holding kept text that is out of order with the rest.
 
-    A weighted longest increasing subsequence (by words) keeps the big stable passages fixed, so
-    the short passage that travelled is the one reported as moved.
+    Every run of words kept on both sides is a point (left position, right position).  The
+    heaviest chain of points increasing on both sides (a weighted longest increasing
+    subsequence, weighted by words) is the text that stayed in place; a record with a run off
+    that chain holds text that travelled, whether a whole paragraph moved or a sentence moved
+    within it.  So when nothing is flagged, the kept words read in the same order on both sides.
     """
-    both = [k for k, (a, b) in enumerate(records) if a and b]
-    both.sort(key=lambda k: records[k][0][0])
-    ranks = sorted({records[k][1][0] for k in both})
-    rank_of = {v: n + 1 for n, v in enumerate(ranks)}
-    size = len(ranks) + 1
-    tree = [(0.0, -1)] * (size + 1)  # Fenwick tree of (best chain weight, record) by right rank
-
-    def query(pos: int) -> tuple[float, int]:
-        best = (0.0, -1)
+    points = sorted(
+        (op[1], op[3], op[2] - op[1], n)
+        for n, lk in enumerate(links)
+        for sl in lk.sentences
+        for op in sl.ops
+        if op[0] == EQUAL
+    )
+    if not points:
+        return
+    ranks = {b: r + 1 for r, b in enumerate(sorted({p[1] for p in points}))}
+    size = len(ranks)
+    tree = [(0, -1)] * (size + 1)  # Fenwick tree: best (chain weight, point) by right rank
+    prev = [-1] * len(points)
+    for k, (_a, b, w, _n) in enumerate(points):
+        pos, best = ranks[b] - 1, (0, -1)
         while pos > 0:
             best = max(best, tree[pos])
             pos -= pos & -pos
-        return best
-
-    def update(pos: int, val: tuple[float, int]) -> None:
+        prev[k] = best[1]
+        val = (best[0] + w, k)
+        pos = ranks[b]
         while pos <= size:
             tree[pos] = max(tree[pos], val)
             pos += pos & -pos
-
-    prev: dict[int, int] = {}
-    total: dict[int, float] = {}
-    for k in both:
-        a, b = records[k]
-        r = rank_of[b[0]]
-        best, pk = query(r - 1)
-        w = sum(l_words[p] for p in a) + sum(r_words[q] for q in b) + 1
-        total[k] = best + w
-        prev[k] = pk
-        update(r, (total[k], k))
+    pos, best = size, (0, -1)
+    while pos > 0:
+        best = max(best, tree[pos])
+        pos -= pos & -pos
     on_chain = set()
-    k = query(size)[1]
+    k = best[1]
     while k >= 0:
         on_chain.add(k)
         k = prev[k]
-    return [bool(a and b) and k not in on_chain for k, (a, b) in enumerate(records)]
+    for k, point in enumerate(points):
+        if k not in on_chain:
+            links[point[3]].moved = True
 
 
 def _build_link(
@@ -338,7 +464,6 @@ def _build_link(
     ps: list[int],
     qs: list[int],
     sent_links: dict[int, list[int]],
-    moved: bool,
 ) -> Link:
     l_sents = [s for p in ps for s in left.paragraph_sentences[p]]
     r_sents = [s for q in qs for s in right.paragraph_sentences[q]]
@@ -376,12 +501,16 @@ def _build_link(
     for s in l_sents:
         if s not in group_of_left:
             rng = left.sentence_tokens[s]
-            sentences.append(SentenceLink([s], [], "deleted", [(DELETE, rng.start, rng.stop, 0, 0)]))
+            sentences.append(
+                SentenceLink([s], [], "deleted", [(DELETE, rng.start, rng.stop, 0, 0)])
+            )
     linked_r = {j for _, rs in groups for j in rs}
     for s in r_sents:
         if s not in linked_r:
             rng = right.sentence_tokens[s]
-            sentences.append(SentenceLink([], [s], "inserted", [(INSERT, 0, 0, rng.start, rng.stop)]))
+            sentences.append(
+                SentenceLink([], [s], "inserted", [(INSERT, 0, 0, rng.start, rng.stop)])
+            )
     sentences.sort(key=lambda sl: (sl.left[0] if sl.left else -1, sl.right[0] if sl.right else -1))
 
     lw = sum(L.words[s] for s in l_sents)
@@ -395,7 +524,7 @@ def _build_link(
         kind = "equal" if all(sl.kind == "equal" for sl in sentences) else "changed"
     else:
         kind = "merged" if len(ps) >= len(qs) else "split"
-    return Link(ps, qs, kind, moved, round(similarity, 4), sentences)
+    return Link(ps, qs, kind, False, round(similarity, 4), sentences)
 
 
 def _absolute(ops: list[Opcode], a: list[int], b: list[int]) -> list[Opcode]:

@@ -168,4 +168,3 @@ def compare(left: Version, right: Version, *, strict: bool = False) -> Compariso
     left_seg = segment(left.text, strict=strict)
     right_seg = segment(right.text, strict=strict)
     return Comparison(left, right, left_seg, right_seg, align(left_seg, right_seg), strict)
-

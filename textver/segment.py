@@ -18,17 +18,36 @@ Span = tuple[int, int]
 _BLANK_LINE = re.compile(r"\n[ \t\f\v\r\u00a0\u2000-\u200b\u3000]*\n\s*")
 # Word characters, plus soft hyphens and combining marks (which \w does not cover) so that
 # decomposed accents and Indic vowel signs stay inside their word.
-_W = r"\w\u00ad\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_W = (
+    r"\w\u00ad\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
+    r"\u0900-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+)
 _TOKEN = re.compile(rf"[{_W}]+(?:['\u2019\u02bc\-\u2010\u2011][{_W}]+)*|[^\s{_W}]")
 _IS_WORD = re.compile(rf"[{_W}]")
 
 _FOLD = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-        "\u2212": "-", "\u00ad": None,
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00ad": None,
     }
 )
 
@@ -67,10 +86,80 @@ def count_words(text: str) -> int:
 # --- sentences --------------------------------------------------------------------------------
 
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof hon rev revd st sr jr messrs mme mlle gen col capt lt sgt gov sen rep pres
-    vs etc cf al viz ibid op loc approx ca no nos vol vols fig figs pp ch chap sec art para
-    jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp bros dept est univ
-    e.g i.e u.s u.k u.n a.m p.m""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "hon",
+        "rev",
+        "revd",
+        "st",
+        "sr",
+        "jr",
+        "messrs",
+        "mme",
+        "mlle",
+        "gen",
+        "col",
+        "capt",
+        "lt",
+        "sgt",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "vs",
+        "etc",
+        "cf",
+        "al",
+        "viz",
+        "ibid",
+        "op",
+        "loc",
+        "approx",
+        "ca",
+        "no",
+        "nos",
+        "vol",
+        "vols",
+        "fig",
+        "figs",
+        "pp",
+        "ch",
+        "chap",
+        "sec",
+        "art",
+        "para",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "bros",
+        "dept",
+        "est",
+        "univ",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "u.n",
+        "a.m",
+        "p.m",
+    ]
 )
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets, whitespace.
 _END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d\u00bb)\]]*(?=\s)")
@@ -115,9 +204,13 @@ def _is_abbreviation(text: str, sent_start: int, dot: int) -> bool:
     if "." in word and all(len(part) <= 2 for part in word.split(".")):
         return True  # dotted initialisms: "U.S", "e.g", "Ph.D"
     # "1." or "(a)." opening a paragraph is a clause number, not a sentence.
-    return text[sent_start:word_start].strip() in ("", "Section", "SECTION", "Article", "§") and bool(
-        _ENUMERATOR.match(word)
-    )
+    return text[sent_start:word_start].strip() in (
+        "",
+        "Section",
+        "SECTION",
+        "Article",
+        "§",
+    ) and bool(_ENUMERATOR.match(word))
 
 
 # --- a whole document -------------------------------------------------------------------------
@@ -147,7 +240,9 @@ class Segmented:
 
     def paragraph_tokens(self, p: int) -> range:
         sents = self.paragraph_sentences[p]
-        return range(self.sentence_tokens[sents.start].start, self.sentence_tokens[sents.stop - 1].stop)
+        return range(
+            self.sentence_tokens[sents.start].start, self.sentence_tokens[sents.stop - 1].stop
+        )
 
 
 def segment(text: str, *, strict: bool = False) -> Segmented:
@@ -178,6 +273,13 @@ def segment(text: str, *, strict: bool = False) -> Segmented:
             sentence_tokens.append(range(t_first, len(tokens)))
         paragraph_sentences.append(range(first, len(sentences)))
     return Segmented(
-        text, paragraphs, sentences, sentence_paragraph, paragraph_sentences, tokens, keys, is_word,
+        text,
+        paragraphs,
+        sentences,
+        sentence_paragraph,
+        paragraph_sentences,
+        tokens,
+        keys,
+        is_word,
         sentence_tokens,
     )

@@ -1,0 +1,164 @@
+"""Each editing operation an abridgement uses, on small texts, pinned so it cannot regress."""
+
+from tests.texts import HARBOUR as P
+from tests.texts import join
+from textver.compare import Comparison, compare
+from textver.version import Version
+
+FULL = join(P)
+
+
+def run(right: str, left: str = FULL) -> Comparison:
+    return compare(Version("full", "full.txt", left), Version("short", "short.txt", right))
+
+
+def record(c: Comparison, left: list[int]):
+    (match,) = [lk for lk in c.links if lk.left == left]
+    return match
+
+
+def deleted_text(c: Comparison) -> list[str]:
+    return [c.left.text[ch.start : ch.end] for ch in c.changes if ch.op == "delete"]
+
+
+def inserted_text(c: Comparison) -> list[str]:
+    return [c.right.text[ch.start : ch.end] for ch in c.changes if ch.op == "insert"]
+
+
+def test_identical_texts_are_all_equal() -> None:
+    c = run(FULL)
+    assert [lk.kind for lk in c.links] == ["equal"] * 5
+    assert c.changes == []
+    assert c.stats["retained"] == 1.0
+
+
+def test_dropped_paragraph() -> None:
+    c = run(join([P[0], P[1], P[3], P[4]]))
+    lk = record(c, [2])
+    assert (lk.kind, lk.right) == ("deleted", [])
+    assert deleted_text(c) == [P[2]]
+    assert c.stats["removed_words"] == len(P[2].split())
+
+
+def test_inserted_paragraph_placed_in_reading_order() -> None:
+    added = "A new museum wing opened in the spring of that year."
+    c = run(join([P[0], P[1], added, P[2], P[3], P[4]]))
+    kinds = [(lk.left, lk.right, lk.kind) for lk in c.links]
+    assert kinds[2] == ([], [2], "inserted")
+    assert inserted_text(c) == [added]
+
+
+def test_dropped_and_shortened_sentences() -> None:
+    shortened = "The lighthouse keeper, Edda Marsh, kept a diary."
+    c = run(join([P[0], P[1], shortened, P[3], P[4]]))
+    lk = record(c, [2])
+    assert lk.kind == "changed"
+    kinds = sorted(sl.kind for sl in lk.sentences)
+    assert kinds == ["changed", "deleted", "deleted"]
+    assert deleted_text(c) == [
+        "for thirty years",
+        "She recorded every ship that passed the cape. Her diaries are now in the town museum.",
+    ]
+    assert inserted_text(c) == []
+
+
+def test_added_connective_is_an_insertion_in_its_own_sentence() -> None:
+    c = run(join([P[0].replace("Its fishermen", "However, its fishermen"), *P[1:]]))
+    assert inserted_text(c) == ["However, its"]
+    assert deleted_text(c) == ["Its"]
+    assert c.stats["inserted_words"] == 2  # "However" and the lower-cased "its"
+
+
+def test_swapped_word() -> None:
+    c = run(join([P[0], P[1].replace("stone", "granite"), *P[2:]]))
+    assert (deleted_text(c), inserted_text(c)) == (["stone"], ["granite"])
+    assert record(c, [1]).kind == "changed"
+
+
+def test_moved_paragraph_is_a_move_not_a_change() -> None:
+    c = run(join([P[0], P[3], P[1], P[2], P[4]]))
+    moved = [lk for lk in c.links if lk.moved]
+    assert [(lk.left, lk.right) for lk in moved] == [([3], [1])]
+    assert c.changes == []
+    assert c.stats["moved_paragraphs"] == 1
+
+
+def test_moved_and_edited_paragraph_is_still_a_move() -> None:
+    edited = P[3].replace("Many old families moved inland.", "Several families left.")
+    c = run(join([P[0], edited, P[1], P[2], P[4]]))
+    lk = record(c, [3])
+    assert lk.moved and lk.right == [1] and lk.kind == "changed"
+    assert "Many old families moved inland." not in " ".join(deleted_text(c)) or lk.sentences
+
+
+def test_split_paragraph() -> None:
+    first, rest = P[1].split(". ", 1)
+    c = run(join([P[0], first + ".", rest, *P[2:]]))
+    lk = record(c, [1])
+    assert (lk.kind, lk.right) == ("split", [1, 2])
+    assert c.changes == []
+
+
+def test_condensed_paragraph_merged_from_several_sources() -> None:
+    condensed = (
+        "In 1893 a storm destroyed the northern pier. The lighthouse keeper, Edda Marsh, kept a "
+        "diary for thirty years. Tourism arrived with the railway in 1921."
+    )
+    c = run(join([P[0], condensed, P[4]]))
+    (lk,) = [lk for lk in c.links if lk.right == [1]]
+    assert lk.kind == "merged" and lk.left == [1, 2, 3]
+    assert inserted_text(c) == []
+    assert c.stats["removed_words"] == sum(len(p.split()) for p in P[1:4]) - len(condensed.split())
+
+
+def test_merged_sentences_within_a_paragraph() -> None:
+    merged = P[1].replace("pier. The council", "pier, and the council")
+    c = run(join([P[0], merged, *P[2:]]))
+    (group,) = [sl for sl in record(c, [1]).sentences if sl.kind == "changed"]
+    assert len(group.left) == 2 and len(group.right) == 1
+    assert deleted_text(c) == [". The"] and inserted_text(c) == [", and the"]
+
+
+def test_reworded_sentence_still_links() -> None:
+    reworded = P[2].replace(
+        "She recorded every ship that passed the cape.",
+        "Every ship passing the cape was recorded by her.",
+    )
+    c = run(join([P[0], P[1], reworded, P[3], P[4]]))
+    lk = record(c, [2])
+    assert lk.kind == "changed"
+    assert not any(sl.kind in ("deleted", "inserted") for sl in lk.sentences)
+
+
+def test_repeated_boilerplate_paragraphs_do_not_derail() -> None:
+    note = "See the notes at the end of this book."
+    left = join([P[0], note, P[1], note, P[2], note, P[3], note, P[4]])
+    right = join([P[0], note, P[1], note, P[3], note, P[4]])
+    c = run(right, left)
+    pairs = [(lk.left, lk.right) for lk in c.links if lk.left and lk.right]
+    assert pairs == [
+        ([0], [0]),
+        ([1], [1]),
+        ([2], [2]),
+        ([3], [3]),
+        ([6], [4]),
+        ([7], [5]),
+        ([8], [6]),
+    ] or pairs == [
+        ([0], [0]),
+        ([1], [1]),
+        ([2], [2]),
+        ([5], [3]),
+        ([6], [4]),
+        ([7], [5]),
+        ([8], [6]),
+    ]
+    assert not any(lk.moved for lk in c.links)
+    assert c.stats["removed_words"] == len(P[2].split()) + len(note.split())
+
+
+def test_every_paragraph_in_exactly_one_record() -> None:
+    c = run(join([P[4], P[0], "Something else entirely, written fresh for this test.", P[2]]))
+    lefts = sorted(p for lk in c.links for p in lk.left)
+    rights = sorted(q for lk in c.links for q in lk.right)
+    assert lefts == list(range(5)) and rights == list(range(4))

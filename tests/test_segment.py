@@ -1,0 +1,73 @@
+import pytest
+
+from textver.segment import count_words, fold, paragraph_spans, segment, sentence_spans
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text, 0, len(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Hon. W. Elliott spoke first. Then Mr. Tegetmeier replied.",
+            ["The Hon. W. Elliott spoke first.", "Then Mr. Tegetmeier replied."],
+        ),
+        (
+            "Trade with the U.S. grew quickly. It fell in 1930.",
+            ["Trade with the U.S. grew quickly.", "It fell in 1930."],
+        ),
+        (
+            "Some birds, e.g. pigeons, vary. Others do not.",
+            ["Some birds, e.g. pigeons, vary.", "Others do not."],
+        ),
+        (
+            'She said "Leave now." Nobody moved. Why? "Because."',
+            ['She said "Leave now."', "Nobody moved.", "Why?", '"Because."'],
+        ),
+        ("1. Definitions. The terms below apply.", ["1. Definitions.", "The terms below apply."]),
+        ("(a) the Program; and (b) any work.", ["(a) the Program; and (b) any work."]),
+        ("Section 2. Basic Permissions", ["Section 2. Basic Permissions"]),
+        ("A heading without a stop", ["A heading without a stop"]),
+        ("It cost 3.5 million. Then it rose.", ["It cost 3.5 million.", "Then it rose."]),
+    ],
+)
+def test_sentence_boundaries(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_sentence_spans_are_offsets_into_the_paragraph() -> None:
+    text = "Intro.\n\nFirst one. Second one.\n"
+    (p0, p1) = paragraph_spans(text)[1]
+    spans = sentence_spans(text, p0, p1)
+    assert [text[a:b] for a, b in spans] == ["First one.", "Second one."]
+    assert spans[0][0] == text.index("First")
+
+
+def test_paragraphs_are_blank_line_blocks_and_trimmed() -> None:
+    text = "  One line\nwrapped here.  \n \t\n\nTwo.\n\n\n"
+    spans = paragraph_spans(text)
+    assert [text[a:b] for a, b in spans] == ["One line\nwrapped here.", "Two."]
+
+
+def test_hard_wrapped_and_unwrapped_give_the_same_keys() -> None:
+    wrapped = segment("The quick brown\nfox jumps over\nthe dog.\n\nNext para-\ngraph here.")
+    flat = segment("The quick brown fox jumps over the dog.\n\nNext para- graph here.")
+    assert wrapped.keys == flat.keys
+    assert len(wrapped.paragraphs) == len(flat.paragraphs) == 2
+
+
+def test_typography_folds_unless_strict() -> None:
+    curly, straight = "It\u2019s \u201cnew\u201d \u2014 isn\u2019t it", "It's \"new\" - isn't it"
+    assert segment(curly).keys == segment(straight).keys
+    assert segment(curly, strict=True).keys != segment(straight, strict=True).keys
+    assert fold("co\u00adoperate") == "cooperate"
+    assert fold("\ufb01ne") == "fine"  # NFKC: the fi ligature
+
+
+def test_words_keep_apostrophes_hyphens_and_combining_marks() -> None:
+    seg = segment("The country\u2019s well-known cafe\u0301 opened.")
+    words = [seg.text[a:b] for (a, b), w in zip(seg.tokens, seg.is_word, strict=True) if w]
+    assert words == ["The", "country\u2019s", "well-known", "cafe\u0301", "opened"]
+    assert count_words(seg.text) == 5

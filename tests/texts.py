@@ -1,0 +1,18 @@
+"""Small texts written for these tests (our own prose, free to commit)."""
+
+HARBOUR = [
+    "The harbour town of Vellmoor was built on three hills. Its fishermen sailed before dawn "
+    "every day. Their boats were painted blue and yellow.",
+    "In 1893 a storm destroyed the northern pier. The council voted to rebuild it in stone. "
+    "Work took eleven years and cost forty thousand crowns.",
+    "The lighthouse keeper, Edda Marsh, kept a diary for thirty years. She recorded every ship "
+    "that passed the cape. Her diaries are now in the town museum.",
+    "Tourism arrived with the railway in 1921. Hotels replaced the net lofts along the quay. "
+    "Many old families moved inland.",
+    "Today the town hosts a festival of sea songs each August. Choirs come from all over the "
+    "coast. The festival ends with lanterns floating on the harbour.",
+]
+
+
+def join(paragraphs: list[str]) -> str:
+    return "\n\n".join(paragraphs) + "\n"
