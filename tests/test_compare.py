@@ -1,0 +1,154 @@
+"""The textver.comparison JSON contract and its invariants, on written and random texts."""
+
+import itertools
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.texts import HARBOUR as P
+from tests.texts import join
+from textver.compare import compare
+from textver.segment import segment
+from textver.version import Version
+
+
+def as_json(left: str, right: str, **kw) -> dict:
+    c = compare(Version("a", "a.txt", left), Version("b", "b.txt", right), **kw)
+    return json.loads(json.dumps(c.to_dict()))
+
+
+def check_contract(d: dict) -> None:
+    assert d["format"] == "textver.comparison" and d["version"] == 1
+    assert set(d) == {"format", "version", "left", "right", "alignment", "changes", "stats"}
+    for side in ("left", "right"):
+        s = d[side]
+        assert set(s) == {"label", "source", "sha256", "words", "text", "paragraphs"}
+        assert isinstance(s["words"], int) and len(s["sha256"]) == 64
+        # paragraphs are in order, disjoint, and together hold every non-space character
+        covered = [False] * len(s["text"])
+        last = 0
+        for start, end in s["paragraphs"]:
+            assert last <= start < end <= len(s["text"])
+            covered[start:end] = [True] * (end - start)
+            last = end
+        assert all(c or ch.isspace() for c, ch in zip(covered, s["text"], strict=True))
+    kinds = {"equal", "changed", "deleted", "inserted", "split", "merged"}
+    for side in ("left", "right"):
+        seen = sorted(i for rec in d["alignment"] for i in rec[side])
+        assert seen == list(range(len(d[side]["paragraphs"])))
+    for rec in d["alignment"]:
+        assert rec["kind"] in kinds and isinstance(rec["moved"], bool)
+        assert 0.0 <= rec["similarity"] <= 1.0
+        assert (rec["kind"] == "deleted") == (rec["right"] == [])
+        assert (rec["kind"] == "inserted") == (rec["left"] == [])
+        if rec["kind"] == "split":
+            assert len(rec["left"]) < len(rec["right"])
+        if rec["kind"] == "merged":
+            assert len(rec["left"]) >= len(rec["right"]) > 0
+        for sl in rec["sentences"]:
+            assert sl["kind"] in {"equal", "changed", "deleted", "inserted"}
+            for side in ("left", "right"):
+                for start, end in sl[side]:
+                    assert any(
+                        p0 <= start < end <= p1
+                        for p0, p1 in (d[side]["paragraphs"][i] for i in rec[side])
+                    )
+    for op, side in (("delete", "left"), ("insert", "right")):
+        spans = [ch[side] for ch in d["changes"] if ch["op"] == op]
+        assert spans == sorted(spans)
+        assert all(a < b <= c for (a, b), (c, _) in itertools.pairwise(spans))
+    assert all(set(ch) in ({"op", "left"}, {"op", "right"}) for ch in d["changes"])
+    st_ = d["stats"]
+    assert st_["left_words"] == d["left"]["words"] and st_["right_words"] == d["right"]["words"]
+    assert 0.0 <= st_["retained"] <= 1.0
+
+
+def kept_words(d: dict, side: str, op: str) -> list[str]:
+    """Comparison keys of the words of one side outside that side's changes."""
+    text = d[side]["text"]
+    spans = [ch[side] for ch in d["changes"] if ch["op"] == op]
+    seg = segment(text)
+    out = []
+    for (a, b), key, is_word in zip(seg.tokens, seg.keys, seg.is_word, strict=True):
+        if is_word and not any(s <= a and b <= e for s, e in spans):
+            out.append(key)
+    return out
+
+
+def test_contract_on_an_abridgement() -> None:
+    right = join([P[0], P[3], "An added line.", P[1].replace("stone", "granite")])
+    d = as_json(join(P), right)
+    check_contract(d)
+    assert d["stats"]["moved_paragraphs"] == 1
+    assert [ch for ch in d["changes"] if ch["op"] == "insert"]
+    removed = sum(
+        len(d["left"]["text"][a:b].split())
+        for a, b in (ch["left"] for ch in d["changes"] if ch["op"] == "delete")
+    )
+    assert removed == d["stats"]["removed_words"]
+
+
+def test_offsets_index_the_text_as_stored_with_crlf_and_bom_removed_upstream() -> None:
+    left = "\u201cQuoted\u201d start.\n\nSecond  paragraph\nwrapped."
+    d = as_json(left, '"Quoted" start.\n\nSecond paragraph wrapped.')
+    check_contract(d)
+    assert d["changes"] == []  # typography and wrapping alone are not changes
+    strict = as_json(left, '"Quoted" start.\n\nSecond paragraph wrapped.', strict=True)
+    assert [
+        left[a:b] for a, b in (ch["left"] for ch in strict["changes"] if ch["op"] == "delete")
+    ] == ["\u201c", "\u201d"]
+
+
+def test_empty_sides() -> None:
+    d = as_json("Only on the left.", "")
+    check_contract(d)
+    assert d["alignment"][0]["kind"] == "deleted" and d["stats"]["retained"] == 0.0
+
+
+VOCAB = [
+    "river",
+    "stone",
+    "bright",
+    "garden",
+    "seven",
+    "Anna",
+    "slowly",
+    "north",
+    "winter",
+    "a",
+    "the",
+    "of",
+    "and",
+    "keeps",
+    "sang",
+    "1848",
+]
+sentence = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=9).map(
+    lambda ws: " ".join(ws).capitalize() + "."
+)
+paragraph = st.lists(sentence, min_size=1, max_size=4).map(" ".join)
+document = st.lists(paragraph, min_size=0, max_size=7).map(lambda ps: "\n\n".join(ps))
+
+
+@settings(max_examples=150, deadline=None)
+@given(document, document)
+def test_random_pairs_keep_the_contract(left: str, right: str) -> None:
+    d = as_json(left, right)
+    check_contract(d)
+    if not any(rec["moved"] for rec in d["alignment"]):
+        assert kept_words(d, "left", "delete") == kept_words(d, "right", "insert")
+
+
+@settings(max_examples=100, deadline=None)
+@given(document, st.data())
+def test_random_edits_of_one_text_keep_the_contract(left: str, data: st.DataObject) -> None:
+    paras = left.split("\n\n") if left else []
+    keep = [p for p in paras if data.draw(st.booleans())]
+    extra = data.draw(st.lists(paragraph, max_size=2))
+    pos = data.draw(st.integers(0, len(keep)))
+    right = "\n\n".join(keep[:pos] + extra + keep[pos:])
+    d = as_json(left, right)
+    check_contract(d)
+    if not any(rec["moved"] for rec in d["alignment"]):
+        assert kept_words(d, "left", "delete") == kept_words(d, "right", "insert")
