@@ -163,7 +163,7 @@ _PARA_SHARE = 0.3  # share of a paragraph's words a link must carry to link para
 _WINDOW_BONUS = 0.15
 
 
-def _features(keys: list[str], is_word: list[bool], lo: int, hi: int) -> frozenset[str]:
+def features(keys: list[str], is_word: list[bool], lo: int, hi: int) -> frozenset[str]:
     """Content features of tokens ``lo:hi``: lower-cased content words cut to six letters.
 
     Cutting words to a six-letter prefix is a stemmer that needs no language data: it makes
@@ -194,7 +194,7 @@ class _Side:
         side = cls(seg)
         keys, is_word = seg.keys, seg.is_word
         for rng in seg.sentence_tokens:
-            side.feats.append(_features(keys, is_word, rng.start, rng.stop))
+            side.feats.append(features(keys, is_word, rng.start, rng.stop))
             side.sigs.append(tuple(keys[rng.start : rng.stop]))
             side.words.append(sum(is_word[rng.start : rng.stop]))
         return side

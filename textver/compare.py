@@ -165,6 +165,13 @@ def _side(version: Version, seg: Segmented) -> dict:
 
 def compare(left: Version, right: Version, *, strict: bool = False) -> Comparison:
     """Compare two versions; ``strict`` makes differences of typography count as changes."""
-    left_seg = segment(left.text, strict=strict)
-    right_seg = segment(right.text, strict=strict)
+    return build(
+        left, right, segment(left.text, strict=strict), segment(right.text, strict=strict), strict
+    )
+
+
+def build(
+    left: Version, right: Version, left_seg: Segmented, right_seg: Segmented, strict: bool
+) -> Comparison:
+    """Compare versions already segmented (a collation segments each edition only once)."""
     return Comparison(left, right, left_seg, right_seg, align(left_seg, right_seg), strict)
