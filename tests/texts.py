@@ -1,4 +1,10 @@
-"""Small texts written for these tests (our own prose, free to commit)."""
+"""Small texts written for these tests (our own prose, free to commit), and where the
+third-party corpora that tests read at run time live."""
+
+import os
+from pathlib import Path
+
+import pytest
 
 HARBOUR = [
     "The harbour town of Vellmoor was built on three hills. Its fishermen sailed before dawn "
@@ -16,3 +22,16 @@ HARBOUR = [
 
 def join(paragraphs: list[str]) -> str:
     return "\n\n".join(paragraphs) + "\n"
+
+
+def shared_dir() -> Path:
+    """The workplace's shared/ folder (beside the repo in CI), or $TEXTVER_SHARED."""
+    return Path(os.environ.get("TEXTVER_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+
+
+def darwin_dir() -> Path:
+    """The Darwin variorum corpus, or skip the test that needs it."""
+    path = shared_dir() / "corpora" / "darwin-origin-ch1"
+    if not (path / "alignment.json").exists():
+        pytest.skip(f"Darwin variorum corpus not found at {path} (set TEXTVER_SHARED)")
+    return path
