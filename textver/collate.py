@@ -128,9 +128,9 @@ class Collation:
         for p in row.cells[base]:
             tokens = seg.paragraph_tokens(p)
             run_key: tuple[bool, ...] | None = None
-            if add_inserts(("before", tokens.start)):
-                run_key = None
             for t in tokens:
+                if add_inserts(("before", t)):
+                    run_key = None
                 mapped = [m.get(t) for m in self._maps]
                 key = tuple(m is not None for m in mapped)
                 if key != run_key:
