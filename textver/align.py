@@ -15,6 +15,7 @@ whose long posting lists are never walked), never against every sentence of the 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -163,22 +164,31 @@ _PARA_SHARE = 0.3  # share of a paragraph's words a link must carry to link para
 _WINDOW_BONUS = 0.15
 
 
-def features(keys: list[str], is_word: list[bool], lo: int, hi: int) -> frozenset[str]:
-    """Content features of tokens ``lo:hi``: lower-cased content words cut to six letters.
+_POSSESSIVE = re.compile(r"'s(?=\x00)")
 
-    Cutting words to a six-letter prefix is a stemmer that needs no language data: it makes
-    "develop", "developing" and "development" one feature, which is what lets a reworded
-    sentence or another translation of the same passage still match on its content words, while
-    numbers and names pass through whole and, being rare, weigh the most under IDF.
+
+def stems(seg: Segmented) -> list[str]:
+    """Per token, its content feature, or "" for punctuation and function words.
+
+    The feature is the lower-cased word cut to six letters: a stemmer that needs no language
+    data.  It makes "develop", "developing" and "development" one feature, which is what lets a
+    reworded sentence or another translation of the same passage still match on its content
+    words, while numbers and names pass through whole and, being rare, weigh the most under IDF.
     """
-    out = set()
-    for t in range(lo, hi):
-        if is_word[t]:
-            w = keys[t].lower()
-            if w.endswith("'s"):
-                w = w[:-2]
-            if w not in _STOPWORDS:
-                out.add(w[:6])
+    joined = _POSSESSIVE.sub("", "\x00".join(seg.keys).lower() + "\x00")
+    lowered = joined.split("\x00")[:-1]
+    if len(lowered) != len(seg.keys):  # a key whose lower case holds the separator: impossible
+        lowered = [k.lower() for k in seg.keys]
+    stop = _STOPWORDS
+    return [
+        w[:6] if iw and w not in stop else "" for w, iw in zip(lowered, seg.is_word, strict=True)
+    ]
+
+
+def features(stems_: list[str], lo: int, hi: int) -> frozenset[str]:
+    """The content features of tokens ``lo:hi`` (see :func:`stems`)."""
+    out = set(stems_[lo:hi])
+    out.discard("")
     return frozenset(out)
 
 
@@ -193,8 +203,9 @@ class _Side:
     def build(cls, seg: Segmented) -> _Side:
         side = cls(seg)
         keys, is_word = seg.keys, seg.is_word
+        st = stems(seg)
         for rng in seg.sentence_tokens:
-            side.feats.append(features(keys, is_word, rng.start, rng.stop))
+            side.feats.append(features(st, rng.start, rng.stop))
             side.sigs.append(tuple(keys[rng.start : rng.stop]))
             side.words.append(sum(is_word[rng.start : rng.stop]))
         return side

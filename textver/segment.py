@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 
 Span = tuple[int, int]
@@ -246,31 +247,34 @@ class Segmented:
 
 
 def segment(text: str, *, strict: bool = False) -> Segmented:
-    """Segment ``text``; with ``strict`` the token keys keep typography instead of folding it."""
+    """Segment ``text``; with ``strict`` the token keys keep typography instead of folding it.
+
+    Books run to 10^5 tokens, so the per-token work is done by the regex engine and list
+    comprehensions over the whole text; sentences then claim their tokens by offset.
+    """
     paragraphs = paragraph_spans(text)
+    matches = list(_TOKEN.finditer(text))
+    tokens = [m.span() for m in matches]
+    raw = [m.group() for m in matches]
+    keys = raw if strict or text.isascii() else [t if t.isascii() else fold(t) for t in raw]
+    is_match = _IS_WORD.match
+    # Punctuation tokens are single characters, so only those need the regex.
+    is_word = [len(t) > 1 or is_match(t) is not None for t in raw]
+    starts = [a for a, _ in tokens]
     sentences: list[Span] = []
     sentence_paragraph: list[int] = []
     paragraph_sentences: list[range] = []
-    tokens: list[Span] = []
-    keys: list[str] = []
-    is_word: list[bool] = []
     sentence_tokens: list[range] = []
-    key_of = (lambda t: t) if strict else fold
-    is_word_match = _IS_WORD.match
+    t = 0
     for p, (pstart, pend) in enumerate(paragraphs):
         first = len(sentences)
         for s_start, s_end in sentence_spans(text, pstart, pend):
-            t_first = len(tokens)
-            for m in _TOKEN.finditer(text, s_start, s_end):
-                tok = m.group()
-                tokens.append(m.span())
-                keys.append(key_of(tok))
-                is_word.append(is_word_match(tok) is not None)
-            if len(tokens) == t_first:  # no token at all: cannot happen for stripped text
-                continue
-            sentences.append((s_start, s_end))
-            sentence_paragraph.append(p)
-            sentence_tokens.append(range(t_first, len(tokens)))
+            stop = bisect_left(starts, s_end, t)
+            if stop > t:
+                sentences.append((s_start, s_end))
+                sentence_paragraph.append(p)
+                sentence_tokens.append(range(t, stop))
+            t = stop
         paragraph_sentences.append(range(first, len(sentences)))
     return Segmented(
         text,
