@@ -162,6 +162,8 @@ _MIN_COVER = 0.5  # share of a right sentence's evidence its source must explain
 _MERGE_GAIN = 0.2  # extra share a second source sentence must explain to be merged in
 _PARA_SHARE = 0.3  # share of a paragraph's words a link must carry to link paragraphs
 _WINDOW_BONUS = 0.15
+_MOVE_DICE = 0.5  # similarity a link out of order needs ...
+_MOVE_COVER = 0.9  # ... unless the right sentence is nearly all taken from its source
 
 
 _POSSESSIVE = re.compile(r"'s(?=\x00)")
@@ -347,7 +349,13 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
             if cover < _MIN_COVER or (len(shared) < 2 and len(fj) > 2):
                 continue
             dice = 2 * w / (wj + weight[i])
-            score = cover + 0.25 * dice + (_WINDOW_BONUS if lo <= i < hi else 0.0)
+            in_window = lo <= i < hi
+            # Away from where the sentence would sit in order, a link claims a move, and a
+            # move needs stronger evidence than a nearby edit: most of the sentence on both
+            # sides, or nearly all of it taken from the source (a cut-down sentence).
+            if not in_window and dice < _MOVE_DICE and (cover < _MOVE_COVER or len(shared) < 4):
+                continue
+            score = cover + 0.25 * dice + (_WINDOW_BONUS if in_window else 0.0)
             if score > best_score or (score == best_score and best is not None and i < best):
                 best, best_score, best_cover = i, score, cover
         if best is None:
