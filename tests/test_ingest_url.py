@@ -1,0 +1,304 @@
+"""Fetching pages over HTTP from a throwaway server on the loopback interface."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from textver.errors import TextverError
+from textver.ingest import fetch_url, load
+
+ARTICLE = (Path(__file__).parent / "data" / "article.html").read_bytes()
+SLOW_SECONDS = 3.0  # how long the slow handlers stall at most; clients give up after 0.5 s
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    release: threading.Event
+    user_agents: list[str]
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: Server
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # keep test output quiet
+
+    def send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        if "Content-Length" not in (headers or {}):
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        self.server.user_agents.append(self.headers.get("User-Agent", ""))
+        route = ROUTES.get(self.path)
+        if route is None and self.path.startswith("/hop/"):
+            left = int(self.path.rsplit("/", 1)[1])
+            target = f"/hop/{left - 1}" if left else "/article.html"
+            route = lambda h: h.send(302, headers={"Location": target})  # noqa: E731
+        if route is None:
+            self.send(404, b"not here", {"Content-Type": "text/plain"})
+            return
+        # The client may have given up first, as the timeout tests intend.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            route(self)
+
+
+def html(body: bytes, charset: str = "; charset=utf-8") -> Callable[[Handler], None]:
+    return lambda h: h.send(200, body, {"Content-Type": f"text/html{charset}"})
+
+
+def stall_then_send(h: Handler) -> None:
+    h.server.release.wait(SLOW_SECONDS)
+    h.send(200, b"<p>too late</p>", {"Content-Type": "text/html"})
+
+
+def stall_mid_body(h: Handler) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "text/plain")
+    h.end_headers()
+    h.wfile.write(b"The first half arrives")
+    h.wfile.flush()
+    h.server.release.wait(SLOW_SECONDS)
+    h.wfile.write(b" and the rest never does in time.")
+
+
+def unsized(h: Handler) -> None:  # HTTP/1.0: the body ends when the connection closes
+    h.send_response(200)
+    h.send_header("Content-Type", "text/plain")
+    h.end_headers()
+    h.wfile.write(b"x" * 5000)
+
+
+ROUTES: dict[str, Callable[[Handler], None]] = {
+    "/article.html": html(ARTICLE),
+    "/notes.txt": lambda h: h.send(
+        200,
+        b"Tide tables\r\n\r\nHigh water at six.\r\n",
+        {"Content-Type": "text/plain; charset=utf-8"},
+    ),
+    "/untyped": lambda h: h.send(200, b"<!doctype html><p>Sniffed page</p>"),
+    "/server-error": lambda h: h.send(500, b"boom", {"Content-Type": "text/plain"}),
+    "/slow": stall_then_send,
+    "/slow-body": stall_mid_body,
+    "/report.pdf": lambda h: h.send(
+        200, b"%PDF-1.4\n%\xe2\xe3\n", {"Content-Type": "application/pdf"}
+    ),
+    "/to-ftp": lambda h: h.send(302, headers={"Location": "ftp://127.0.0.1/secret.txt"}),
+    "/to-file": lambda h: h.send(301, headers={"Location": "file:///etc/passwd"}),
+    "/nowhere": lambda h: h.send(302),
+    "/moved": lambda h: h.send(307, headers={"Location": "missing"}),
+    "/big-declared": lambda h: h.send(200, b"y" * 5000, {"Content-Type": "text/plain"}),
+    "/big-unsized": unsized,
+    "/latin1": html(b"<p>Caf\xe9 \x92Mill\x92 \xa9 1890</p>", "; charset=iso-8859-1"),
+    "/latin-1": html(b"<p>Caf\xe9 \x92Mill\x92 \xa9 1890</p>", '; charset="latin-1"'),
+    "/meta-charset": html(b'<meta charset="koi8-r"><p>\xf7\xcf\xc4\xc1</p>', ""),
+    "/bad-utf8": lambda h: h.send(
+        200, b"fine\n\xc3(", {"Content-Type": "text/plain; charset=utf-8"}
+    ),
+    "/empty": html(b""),
+}
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep requests on the loopback interface even where a proxy is configured."""
+    for name in ("http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("no_proxy", "*")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    srv = Server(("127.0.0.1", 0), Handler)
+    srv.release = threading.Event()
+    srv.user_agents = []
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield srv
+    finally:
+        srv.release.set()  # let stalled handlers finish at once
+        srv.shutdown()
+        srv.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def base(server: Server) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}"
+
+
+def error_of(url: str, **kwargs: object) -> str:
+    with pytest.raises(TextverError) as info:
+        fetch_url(url, **kwargs)  # type: ignore[arg-type]
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{url}: ")
+    return message[len(url) + 2 :]
+
+
+def test_html_article(base: str, server: Server) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    v = fetch_url(f"{base}/article.html")
+    assert v.text.startswith("The Tide Mill of Orrin Bay\n\nFor two centuries the mill")
+    assert v.text.endswith("high water  06:10\nlow water   12:25")
+    assert "alert" not in v.text and "Great post" not in v.text
+    assert v.label == "article"
+    assert v.source == f"{base}/article.html"
+    assert v.meta["url"] == f"{base}/article.html"
+    assert v.meta["content_type"] == "text/html; charset=utf-8"
+    assert v.meta["format"] == "html"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", v.meta["retrieved"])
+    retrieved = datetime.strptime(v.meta["retrieved"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert before <= retrieved <= datetime.now(UTC) + timedelta(seconds=1)
+    assert server.user_agents[-1] == "textver/0.1"
+
+
+def test_same_text_as_the_saved_file(base: str) -> None:
+    fetched = fetch_url(f"{base}/article.html", selector="blockquote")
+    saved = load(str(Path(__file__).parent / "data" / "article.html"), selector="blockquote")
+    assert fetched.text == saved.text
+    assert fetched.meta["selector"] == "blockquote"
+
+
+def test_plain_text(base: str) -> None:
+    v = load(f"{base}/notes.txt")
+    assert v.text == "Tide tables\n\nHigh water at six.\n"
+    assert v.meta["format"] == "text"
+    assert v.meta["content_type"] == "text/plain; charset=utf-8"
+    assert v.label == "notes"
+
+
+def test_missing_content_type_is_sniffed(base: str) -> None:
+    v = fetch_url(f"{base}/untyped")
+    assert (v.text, v.meta["format"], v.meta["content_type"]) == ("Sniffed page", "html", "")
+
+
+@pytest.mark.parametrize(
+    ("path", "problem"),
+    [("/missing", "HTTP 404 Not Found"), ("/server-error", "HTTP 500 Internal Server Error")],
+)
+def test_http_errors(base: str, path: str, problem: str) -> None:
+    assert error_of(f"{base}{path}") == problem
+
+
+def test_http_error_after_a_redirect_names_where(base: str) -> None:
+    assert error_of(f"{base}/moved") == f"HTTP 404 Not Found (at {base}/missing)"
+
+
+def test_slow_server_times_out(base: str) -> None:
+    started = time.monotonic()
+    assert error_of(f"{base}/slow", timeout=0.5) == "timed out after 0.5 s"
+    assert time.monotonic() - started < SLOW_SECONDS - 1
+
+
+def test_stalled_body_times_out(base: str) -> None:
+    started = time.monotonic()
+    assert error_of(f"{base}/slow-body", timeout=0.5) == "timed out after 0.5 s"
+    assert time.monotonic() - started < SLOW_SECONDS - 1
+
+
+def test_connection_refused() -> None:
+    with socket.socket() as s:  # a port that was free a moment ago and has no listener now
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert error_of(f"http://127.0.0.1:{port}/", timeout=2) == "connection refused"
+
+
+@pytest.mark.parametrize(("path", "mime"), [("/report.pdf", "application/pdf")])
+def test_unsupported_content_type(base: str, path: str, mime: str) -> None:
+    problem = error_of(f"{base}{path}")
+    assert problem == f"unsupported content type {mime}; expected HTML or plain text"
+
+
+def test_redirects_are_followed_up_to_the_limit(base: str) -> None:
+    v = fetch_url(f"{base}/hop/2", max_redirects=3)  # /hop/2 -> /hop/1 -> /hop/0 -> article
+    assert v.meta["url"] == f"{base}/article.html"
+    assert v.source == f"{base}/hop/2"
+    assert v.text.startswith("The Tide Mill of Orrin Bay")
+
+
+def test_too_many_redirects(base: str) -> None:
+    assert error_of(f"{base}/hop/3", max_redirects=3) == "more than 3 redirects"
+    assert error_of(f"{base}/hop/0", max_redirects=0) == "more than 0 redirects"
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [("/to-ftp", "ftp://127.0.0.1/secret.txt"), ("/to-file", "file:///etc/passwd")],
+)
+def test_redirect_to_another_scheme_is_refused(base: str, path: str, target: str) -> None:
+    scheme = target.split(":")[0]
+    problem = error_of(f"{base}{path}")
+    expected = f"only http and https URLs can be fetched, not {scheme}: (redirected to {target})"
+    assert problem == expected
+
+
+def test_redirect_without_location(base: str) -> None:
+    assert error_of(f"{base}/nowhere") == "HTTP 302 redirect without a Location header"
+
+
+def test_declared_oversize_body_is_refused(base: str) -> None:
+    problem = error_of(f"{base}/big-declared", max_bytes=1000)
+    assert problem.startswith("too large (5000 bytes; the limit is 1000 bytes")
+
+
+def test_undeclared_oversize_body_is_cut_off(base: str) -> None:
+    problem = error_of(f"{base}/big-unsized", max_bytes=1000)
+    assert problem == "too large (over the limit of 1000 bytes)"
+    assert fetch_url(f"{base}/big-unsized", max_bytes=5000).text == "x" * 5000
+
+
+@pytest.mark.parametrize("path", ["/latin1", "/latin-1"])
+def test_latin1_page_is_read_as_windows_1252(base: str, path: str) -> None:
+    v = fetch_url(f"{base}{path}")
+    assert v.text == "Caf\u00e9 \u2019Mill\u2019 \u00a9 1890"
+    assert v.meta["encoding"] == "cp1252"
+
+
+def test_meta_charset(base: str) -> None:
+    v = fetch_url(f"{base}/meta-charset")
+    assert v.text == "\u0412\u043e\u0434\u0430"
+    assert v.meta["encoding"] == "koi8-r"
+
+
+def test_undecodable_body(base: str) -> None:
+    problem = error_of(f"{base}/bad-utf8")
+    assert problem.startswith("not valid UTF-8 at byte 5 (0xc3)")
+    v = fetch_url(f"{base}/bad-utf8", encoding="latin-1")
+    assert v.text == "fine\n\u00c3("
+
+
+def test_empty_page(base: str) -> None:
+    assert error_of(f"{base}/empty") == "empty, nothing to import"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("ftp://127.0.0.1/a.txt", "only http and https URLs can be fetched, not ftp:"),
+        ("javascript:alert(1)", "only http and https URLs can be fetched, not javascript:"),
+        ("127.0.0.1/page", "not an http or https URL"),
+        ("http:///path-only", "no host in the URL"),
+        ("http://host:abc/", "invalid URL"),
+        ("http://exa mple.org/", "invalid URL"),
+    ],
+)
+def test_only_valid_http_urls(url: str, problem: str) -> None:
+    assert error_of(url, timeout=2).startswith(problem)
