@@ -15,20 +15,19 @@ Typography is folded only when texts are compared (:func:`textver.segment.fold`)
 from __future__ import annotations
 
 import codecs
-import http.client
 import re
-import socket
-import ssl
 import stat
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urljoin, urlsplit
 
 from textver.errors import TextverError
 from textver.version import Version
+
+if TYPE_CHECKING:  # the network modules are imported only when a URL is fetched
+    import http.client
+    import urllib.request
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 """Largest file :func:`load_file` accepts (64 MiB): far beyond any book, small enough for memory."""
@@ -300,6 +299,8 @@ def _check_http_url(url: str, target: str) -> None:
 
 def _opener() -> urllib.request.OpenerDirector:
     """An opener for http(s) only that returns every status, redirects included, to the caller."""
+    import urllib.request
+
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler(),
@@ -314,6 +315,10 @@ def _get(
     url: str, target: str, timeout: float, max_bytes: int
 ) -> tuple[int, str, http.client.HTTPMessage, bytes]:
     """One GET of ``target``: status, reason, headers and body (empty for a redirect)."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(
         target,
         headers={
@@ -349,6 +354,11 @@ def _read_capped(response: http.client.HTTPResponse, url: str, max_bytes: int) -
 
 
 def _network_problem(url: str, exc: Exception, timeout: float) -> str:
+    import http.client
+    import socket
+    import ssl
+    import urllib.error
+
     reason: object = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if isinstance(reason, TimeoutError):
         problem = f"timed out after {timeout:g} s"
