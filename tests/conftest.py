@@ -1,0 +1,62 @@
+"""Shared fixtures: a fresh store, the textver command as a subprocess, a store's fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from textver.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """An empty store in a temporary folder (created by its first add)."""
+    return Store(tmp_path / "versions")
+
+
+@pytest.fixture
+def textver_cmd() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``python -m textver ARGS...`` in a child process, as a user would."""
+    paths = [str(REPO), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    env.pop("TEXTVER_STORE", None)
+
+    def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "textver", *map(str, args)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            cwd=cwd,
+            timeout=120,
+        )
+
+    return run
+
+
+@pytest.fixture
+def tree_digest() -> Callable[[Path], str]:
+    """A hash of every file name, mode and content under a folder, to show nothing changed."""
+
+    def digest(root: Path) -> str:
+        h = hashlib.sha256()
+        for p in sorted(root.rglob("*")):
+            if p.suffix == ".lock":  # lock files are not store content (and are git-ignored)
+                continue
+            if p.is_file():
+                h.update(f"{p.relative_to(root)}\0{p.stat().st_mode:o}\0".encode())
+                h.update(p.read_bytes())
+            else:
+                h.update(f"{p.relative_to(root)}/\0".encode())
+        return h.hexdigest()
+
+    return digest
