@@ -394,10 +394,23 @@ def align(left: Segmented, right: Segmented) -> list[Link]:
             r_share[p, q] += R.words[j] / len(sources)
     l_words = [sum(L.words[s] for s in rng) for rng in left.paragraph_sentences]
     r_words = [sum(R.words[s] for s in rng) for rng in right.paragraph_sentences]
+    # A link carrying a fair share of either paragraph joins the two.  A smaller one joins them
+    # only if it is the strongest tie of one of them: the one sentence an abridgement kept of
+    # a paragraph does, but a sentence an author moved between two paragraphs that each have
+    # their own counterpart does not (it stays a sentence-level change).
+    weight = {e: l_share[e] + r_share[e] for e in l_share}
+    best_l: dict[int, float] = defaultdict(float)
+    best_r: dict[int, float] = defaultdict(float)
+    for (p, q), w in weight.items():
+        best_l[p] = max(best_l[p], w)
+        best_r[q] = max(best_r[q], w)
     kept = {
         (p, q)
-        for (p, q) in l_share
-        if l_share[p, q] >= _PARA_SHARE * l_words[p] or r_share[p, q] >= _PARA_SHARE * r_words[q]
+        for (p, q), w in weight.items()
+        if l_share[p, q] >= _PARA_SHARE * l_words[p]
+        or r_share[p, q] >= _PARA_SHARE * r_words[q]
+        or w == best_l[p]
+        or w == best_r[q]
     }
 
     # Connected components of kept edges become records.
