@@ -162,3 +162,24 @@ def test_every_paragraph_in_exactly_one_record() -> None:
     lefts = sorted(p for lk in c.links for p in lk.left)
     rights = sorted(q for lk in c.links for q in lk.right)
     assert lefts == list(range(5)) and rights == list(range(4))
+
+
+def test_one_short_sentence_kept_from_a_paragraph_still_links_it() -> None:
+    # Seven words: under a third of both the source paragraph and the condensed one.
+    condensed = P[0] + " Choirs come from all over the coast."
+    c = run(join([condensed, P[1], P[2], P[3]]))
+    (lk,) = [lk for lk in c.links if lk.right == [0]]
+    assert lk.left == [0, 4] and lk.kind == "merged"
+    assert inserted_text(c) == []
+
+
+def test_near_identical_sentences_follow_their_neighbours_when_moved() -> None:
+    grant = "Subject to these terms, each owner grants you a free licence to {} the work."
+    a = "7. Copying. " + grant.format("copy") + " The licence covers every copy you make."
+    b = "8. Patents. " + grant.format("patent") + " The licence ends if you sue an owner."
+    left = join([P[0], a, b, P[1], P[2]])
+    cut = "Subject to these terms, each owner grants you a free licence."
+    right = join([P[0], P[1], "8. Patents. " + cut, "7. Copying. " + cut, P[2]])
+    c = run(right, left)
+    pairs = sorted((lk.left, lk.right) for lk in c.links if lk.left and lk.right)
+    assert pairs == [([0], [0]), ([1], [3]), ([2], [2]), ([3], [1]), ([4], [4])]

@@ -31,6 +31,10 @@ def sentences(text: str) -> list[str]:
         ("Section 2. Basic Permissions", ["Section 2. Basic Permissions"]),
         ("A heading without a stop", ["A heading without a stop"]),
         ("It cost 3.5 million. Then it rose.", ["It cost 3.5 million.", "Then it rose."]),
+        (
+            "Notices stay under section 7. c) You must license the work.",
+            ["Notices stay under section 7.", "c) You must license the work."],
+        ),
     ],
 )
 def test_sentence_boundaries(text: str, expected: list[str]) -> None:

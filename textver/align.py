@@ -162,6 +162,7 @@ _MIN_COVER = 0.5  # share of a right sentence's evidence its source must explain
 _MERGE_GAIN = 0.2  # extra share a second source sentence must explain to be merged in
 _PARA_SHARE = 0.3  # share of a paragraph's words a link must carry to link paragraphs
 _WINDOW_BONUS = 0.15
+_CONTEXT_BONUS = 0.2  # for continuing the neighbouring sentences' links
 _MOVE_DICE = 0.5  # similarity a link out of order needs ...
 _MOVE_COVER = 0.9  # ... unless the right sentence is nearly all taken from its source
 
@@ -316,17 +317,47 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
     cap = max(12, int(math.sqrt(n_left)) * 2)
     weight = [sum(idf[x] for x in f) for f in L.feats]
 
+    r_para = R.seg.sentence_paragraph
+    l_para = L.seg.sentence_paragraph
+
+    def context(j: int) -> tuple[set[int], set[int]]:
+        """Left sentences that would continue the links of right sentence ``j``'s neighbours
+        in its paragraph, and those neighbours' left paragraphs.  Near-identical sentences
+        (boilerplate, a clause repeated with one word changed) are told apart by this."""
+        near: set[int] = set()
+        paras: set[int] = set()
+        for k, step in ((j - 1, 1), (j + 1, -1)):
+            if 0 <= k < len(R.sigs) and r_para[k] == r_para[j] and k in links:
+                for i in links[k]:
+                    near.update((i, i + step))
+                    paras.add(l_para[i])
+        return near, paras
+
+    # Identical sentences first, so that they give context to the fuzzy matches after them.
     for j, sig in enumerate(R.sigs):
+        same = by_sig.get(sig)
+        if j in links or not same:
+            continue
+        lo, hi = lo_of[j], hi_of[j]
+        near, paras = context(j)
+        expected = (lo + hi) / 2
+        links[j] = [
+            min(
+                same,
+                key=lambda i: (
+                    i not in near,
+                    l_para[i] not in paras,
+                    not lo <= i < hi,
+                    abs(i - expected),
+                ),
+            )
+        ]
+
+    for j in range(len(R.sigs)):
         if j in links:
             continue
         lo, hi = lo_of[j], hi_of[j]
-        same = by_sig.get(sig)
-        if same:
-            inside = [i for i in same if lo <= i < hi]
-            pick = inside or same
-            expected = (lo + hi) / 2
-            links[j] = [min(pick, key=lambda i: abs(i - expected))]
-            continue
+        near, paras = context(j)
         fj = R.feats[j]
         if not fj:
             continue
@@ -356,6 +387,10 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
             if not in_window and dice < _MOVE_DICE and (cover < _MOVE_COVER or len(shared) < 4):
                 continue
             score = cover + 0.25 * dice + (_WINDOW_BONUS if in_window else 0.0)
+            if i in near:
+                score += _CONTEXT_BONUS
+            elif l_para[i] in paras:
+                score += _CONTEXT_BONUS / 2
             if score > best_score or (score == best_score and best is not None and i < best):
                 best, best_score, best_cover = i, score, cover
         if best is None:

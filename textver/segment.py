@@ -164,7 +164,11 @@ _ABBREVIATIONS = frozenset(
 )
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets, whitespace.
 _END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d\u00bb)\]]*(?=\s)")
-_NEXT_STARTS = re.compile(r"\s+[\"'\u2018\u201c\u00ab(\[]*[A-Z\d\u00c0-\u024f\u0370-\u04ff]")
+# What may open the next sentence: a capital, digit or opening quote, maybe after a list
+# enumerator such as "c)" or "(iv)" (clauses of legal texts run into one paragraph).
+_NEXT_STARTS = re.compile(
+    r"\s+(?:\(?(?:[a-z]|[ivx]{1,5}|\d{1,3})\)\s+)?[\"'\u2018\u201c\u00ab(\[]*[A-Z\d\u00c0-\u024f\u0370-\u04ff]"
+)
 _ENUMERATOR = re.compile(r"^(?:\(?[0-9]{1,3}[a-z]?|[ivxlcdm]{1,6}|[a-z])$", re.IGNORECASE)
 
 
