@@ -421,7 +421,8 @@ def _resolve(
 
 
 def _json(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=1) + "\n"
+    # Without indentation json uses its C encoder: several times faster on a book's comparison.
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _emit(output: Path | None, text: str) -> None:
