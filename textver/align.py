@@ -291,24 +291,30 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
     ]
     backbone = _lis(anchors)
     links: dict[int, list[int]] = {j: [i] for i, j in backbone}
-    # The window of left sentences each right sentence may come from without being a move.
-    n_left = len(L.sigs)
-    lo_of = [0] * len(R.sigs)
-    hi_of = [n_left] * len(R.sigs)
-    last_i = -1
+    # The window of left sentences each right sentence may come from without being a move, and
+    # where in it the sentence would sit if the text between the anchors kept its proportions.
+    n_left, n_right = len(L.sigs), len(R.sigs)
+    lo_of = [0] * n_right
+    hi_of = [n_left] * n_right
+    expected_of = [0.0] * n_right
+    last_i, last_j = -1, -1
     k = 0
-    for j in range(len(R.sigs)):
+    for j in range(n_right):
         while k < len(backbone) and backbone[k][1] < j:
-            last_i = backbone[k][0]
+            last_i, last_j = backbone[k]
             k += 1
         lo_of[j] = last_i + 1
-    next_i = n_left
+        expected_of[j] = last_j  # completed below
+    next_i, next_j = n_left, n_right
     k = len(backbone) - 1
-    for j in range(len(R.sigs) - 1, -1, -1):
+    for j in range(n_right - 1, -1, -1):
         while k >= 0 and backbone[k][1] > j:
-            next_i = backbone[k][0]
+            next_i, next_j = backbone[k]
             k -= 1
         hi_of[j] = next_i
+        prev_j = expected_of[j]
+        share = (j - prev_j) / (next_j - prev_j)
+        expected_of[j] = lo_of[j] - 1 + share * (next_i - lo_of[j] + 1)
 
     postings: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(L.feats):
@@ -334,24 +340,28 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
         return near, paras
 
     # Identical sentences first, so that they give context to the fuzzy matches after them.
+    # Among several identical candidates prefer the one continuing the neighbours' links, then
+    # one not yet taken, then one in order, then the one nearest where the sentence would sit.
+    used = {i for sources in links.values() for i in sources}
     for j, sig in enumerate(R.sigs):
         same = by_sig.get(sig)
         if j in links or not same:
             continue
         lo, hi = lo_of[j], hi_of[j]
         near, paras = context(j)
-        expected = (lo + hi) / 2
-        links[j] = [
-            min(
-                same,
-                key=lambda i: (
-                    i not in near,
-                    l_para[i] not in paras,
-                    not lo <= i < hi,
-                    abs(i - expected),
-                ),
-            )
-        ]
+        expected = expected_of[j]
+        best = min(
+            same,
+            key=lambda i: (
+                i not in near,
+                l_para[i] not in paras,
+                i in used,
+                not lo <= i < hi,
+                abs(i - expected),
+            ),
+        )
+        links[j] = [best]
+        used.add(best)
 
     for j in range(len(R.sigs)):
         if j in links:
