@@ -94,6 +94,15 @@ _store_option = click.option(
     help=f"Version store folder (default: $TEXTVER_STORE, else ./{DEFAULT_STORE}).",
 )
 
+_timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=20.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a URL that sends nothing for this long.",
+)
+
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @_store_option
@@ -127,6 +136,7 @@ def _store(ctx: click.Context) -> Store:
 @click.option("--known", is_flag=True, help="Record an edition whose text is not held.")
 @click.option("--selector", metavar="CSS", help="CSS selector of the article in an HTML page.")
 @click.option("--encoding", metavar="ENC", help="Encoding of FILE, if not detectable.")
+@_timeout_option
 @click.option("--title", help="Title of the work.")
 @click.option("--author", help="Author of the work.")
 @click.option("--original-language", help="Original language of the work.")
@@ -141,6 +151,7 @@ def add(
     known: bool,
     selector: str | None,
     encoding: str | None,
+    timeout: float,
     title: str | None,
     author: str | None,
     original_language: str | None,
@@ -167,7 +178,9 @@ def add(
             version = ingest.load_file(Path(file), selector=selector, encoding=encoding)
         elif given.get("url"):
             # record the address the page was finally fetched from (after any redirects)
-            version = ingest.fetch_url(given.pop("url"), selector=selector, encoding=encoding)
+            version = ingest.fetch_url(
+                given.pop("url"), selector=selector, encoding=encoding, timeout=timeout
+            )
         else:
             raise TextverError(f"{work}:{label}: give a FILE, --url URL, or --known")
         text = version.text
@@ -330,6 +343,7 @@ def verify(ctx: click.Context) -> None:
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a TTY).")
 @click.option("--selector", metavar="CSS", help="CSS selector of the article in HTML pages.")
 @click.option("--encoding", metavar="ENC", help="Encoding of text files, if not detectable.")
+@_timeout_option
 @_store_option
 @click.pass_context
 def compare(
@@ -342,13 +356,14 @@ def compare(
     color: bool | None,
     selector: str | None,
     encoding: str | None,
+    timeout: float,
 ) -> None:
     """Compare versions: two REFs, or a WORK's editions, or three or more REFs (collation).
 
     A REF is a file, an http(s) URL, or WORK:LABEL in the store.
     """
     store = _store(ctx)
-    versions = _resolve(store, refs, selector, encoding)
+    versions = _resolve(store, refs, selector, encoding, timeout)
     if color is None:
         color = output is None and sys.stdout.isatty()
     # One WORK means its editions as a set (a collation), even when it holds just two.
@@ -398,7 +413,11 @@ def compare(
 
 
 def _resolve(
-    store: Store, refs: tuple[str, ...], selector: str | None, encoding: str | None
+    store: Store,
+    refs: tuple[str, ...],
+    selector: str | None,
+    encoding: str | None,
+    timeout: float,
 ) -> list[Version]:
     """The versions to compare: each REF loaded, or all stored editions of one WORK."""
     if len(refs) == 1:
@@ -417,7 +436,10 @@ def _resolve(
         return [store.get(ref, label) for label in labels]
     from textver import ingest
 
-    return [ingest.load(r, store=store, selector=selector, encoding=encoding) for r in refs]
+    return [
+        ingest.load(r, store=store, selector=selector, encoding=encoding, timeout=timeout)
+        for r in refs
+    ]
 
 
 def _json(obj: object) -> str:

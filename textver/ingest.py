@@ -401,13 +401,14 @@ def load(
     store: _Store | None = None,
     selector: str | None = None,
     encoding: str | None = None,
+    timeout: float = 20.0,
 ) -> Version:
     """Load ``ref``: an http(s) URL, a file path, or ``WORK:LABEL`` of a version in ``store``.
 
     A path that exists wins over a store reference of the same spelling.
     """
     if _URL_SCHEME.match(ref):
-        return fetch_url(ref, selector=selector, encoding=encoding)
+        return fetch_url(ref, selector=selector, encoding=encoding, timeout=timeout)
     if _is_path(ref):
         return load_file(ref, selector=selector, encoding=encoding)
     m = _STORE_REF.fullmatch(ref)
