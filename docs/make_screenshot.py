@@ -1,0 +1,86 @@
+"""Make docs/screenshot.png: the HTML report of Darwin's 1859 and 1872 first chapters.
+
+The report is made by the real command (``textver compare ... --format html -o``) and
+photographed in headless Chromium, so the picture shows what a user gets.  The Darwin texts are
+read from the shared corpora at run time (``$TEXTVER_SHARED``, else ``../shared`` beside the
+repository); they are never copied into the repository.
+
+Usage: python docs/make_screenshot.py [--out docs/screenshot.png]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def corpus() -> Path:
+    shared = Path(os.environ.get("TEXTVER_SHARED") or REPO.parent / "shared")
+    return shared / "corpora" / "darwin-origin-ch1"
+
+
+def make_report(out: Path) -> None:
+    d = corpus()
+    for year in ("1859", "1872"):
+        if not (d / f"{year}.txt").exists():
+            sys.exit(f"make_screenshot: {d / year}.txt not found (set TEXTVER_SHARED)")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "textver",
+        "compare",
+        "1859.txt",
+        "1872.txt",
+        "--format",
+        "html",
+        "-o",
+        str(out),
+    ]
+    # Run in the corpus folder so the report names the files, not this machine's paths.
+    subprocess.run(cmd, check=True, env=env, cwd=d, stdout=subprocess.DEVNULL)
+
+
+def photograph(report: Path, png: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(report.as_uri())
+        page.wait_for_function("window.textverReady === true")
+        page.screenshot(path=str(png))
+        browser.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=REPO / "docs" / "screenshot.png")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "darwin-1859-vs-1872.html"
+        make_report(report)
+        photograph(report, args.out)
+    print(args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,426 @@
+"""The HTML report in a real headless browser: it runs clean and offline, and its controls work."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.test_report_html import IMG, SCRIPT
+from tests.test_report_text import LEFT_KEEPER, RIGHT_KEEPER
+from tests.texts import join
+from textver.compare import compare
+from textver.report.html import render_html
+from textver.version import Version
+
+CHROMIUM = "/usr/bin/chromium"
+if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Unchanged paragraphs between the first change and the others, so that stepping must scroll.
+FILLER = [
+    f"Entry {n} of the harbour ledger records {n * 7 + 3} barrels of herring landed at the quay. "
+    f"The clerk signed page {n * 11 + 2} before the evening tide."
+    for n in range(1, 31)
+]
+# The last filler paragraph gains a sentence on the right.
+ADDED = FILLER[-1] + " A gale then closed the harbour for nine whole days."
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict]:
+    """A report of hostile labels and texts with every kind of change; its URL and JSON stats."""
+    left = Version(
+        SCRIPT,
+        "left.txt",
+        join([f"The opening line quotes {SCRIPT} plainly.", *FILLER, *LEFT_KEEPER]),
+        {"url": "javascript:alert(1)", "publication": IMG},
+    )
+    right = Version(
+        f"right{IMG}",
+        "right.txt",
+        join([f"The opening line quotes {IMG} plainly.", *FILLER[:-1], ADDED, *RIGHT_KEEPER]),
+        {"url": "https://example.org/edition"},
+    )
+    c = compare(left, right)
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    path.write_text(render_html(c), encoding="utf-8")
+    return path.as_uri(), c.to_dict()["stats"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.failed: list[tuple[str, str | None]] = []
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[tuple[object, Recorder]]:
+    """A fresh page (own storage) that records console errors, page errors, requests, dialogs."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    rec = Recorder()
+    pg.on("console", lambda m: m.type in ("error", "warning") and rec.errors.append(m.text))
+    pg.on("pageerror", lambda e: rec.errors.append(str(e)))
+    pg.on("request", lambda r: rec.requests.append(r.url))
+    pg.on("requestfailed", lambda r: rec.failed.append((r.url, r.failure)))
+
+    def on_dialog(d: object) -> None:
+        rec.dialogs.append(d.message)  # type: ignore[attr-defined]
+        d.dismiss()  # type: ignore[attr-defined]
+
+    pg.on("dialog", on_dialog)
+    yield pg, rec
+    assert not rec.dialogs, f"a dialog opened: {rec.dialogs}"
+    context.close()
+
+
+def open_report(pg: object, url: str) -> None:
+    pg.goto(url)  # type: ignore[attr-defined]
+    pg.wait_for_function("window.textverReady === true")  # type: ignore[attr-defined]
+
+
+def current(pg: object) -> list[str]:
+    return pg.evaluate(  # type: ignore[attr-defined]
+        "[...document.querySelectorAll('[aria-current]')].map(e => e.id + ' ' + e.className)"
+    )
+
+
+def in_view(pg: object, selector: str) -> bool:
+    return pg.evaluate(  # type: ignore[attr-defined]
+        """s => { const r = document.querySelector(s).getBoundingClientRect();
+                  return r.bottom > 0 && r.top < innerHeight && r.height > 0; }""",
+        selector,
+    )
+
+
+def test_loads_clean_and_offline(page: tuple, report: tuple) -> None:
+    pg, rec = page
+    url, _ = report
+    open_report(pg, url)
+    pg.wait_for_timeout(200)
+    assert rec.errors == []
+    assert rec.requests == [url] and rec.failed == []
+    assert pg.locator("img").count() == 0
+    assert pg.evaluate("document.scripts.length") == 1
+
+
+def test_summary_shows_the_json_figures(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, stats = report
+    open_report(pg, url)
+    shown = pg.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('[data-stat]')]"
+        ".map(e => [e.dataset.stat, e.textContent]))"
+    )
+    for key in ("left_words", "right_words", "removed_words", "inserted_words", "moved_paragraphs"):
+        assert int(shown[key].replace(",", "")) == stats[key], key
+    assert shown["retained"] == f"{100 * stats['retained']:.2f}%"
+
+
+def test_n_and_p_step_through_changes(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url)
+    ids = pg.evaluate("[...document.querySelectorAll('.ch')].map(e => e.id)")
+    assert ids == [f"c{n}" for n in range(1, len(ids) + 1)] and len(ids) >= 5
+    assert current(pg) == []
+    pg.keyboard.press("n")
+    assert current(pg) == ["c1 ch k-reworded-sentence current"]
+    assert in_view(pg, "#c1")
+    top = pg.evaluate("scrollY")
+    pg.keyboard.press("n")
+    assert [c.split()[0] for c in current(pg)] == ["c2"]
+    assert "current" in pg.get_attribute("#c2", "class")
+    assert pg.evaluate("scrollY") > top + 500  # the filler lies between c1 and c2
+    assert in_view(pg, "#c2")
+    pg.keyboard.press("n")
+    pg.keyboard.press("p")
+    assert [c.split()[0] for c in current(pg)] == ["c2"]
+    pg.keyboard.press("p")
+    assert [c.split()[0] for c in current(pg)] == ["c1"]
+    assert in_view(pg, "#c1")
+    pg.click("#next")
+    pg.click("#next")
+    assert [c.split()[0] for c in current(pg)] == ["c3"]
+    pg.click("#prev")
+    assert [c.split()[0] for c in current(pg)] == ["c2"]
+    assert "Change 2 of" in pg.text_content("#status")
+    # Its counterpart in the right column is marked too.
+    assert pg.locator('.cr.current-r[data-for="c2"]').count() == 1
+
+
+def test_keys_work_with_a_control_focused(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url)
+    pg.focus("#only-changed")
+    pg.keyboard.press("n")
+    assert [c.split()[0] for c in current(pg)] == ["c1"]  # a checkbox is not a text field
+    assert pg.evaluate("location.hash") == "#c1"
+
+
+def test_filter_hides_unchanged_passages(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url)
+    rows = pg.locator(".row.u")
+    assert rows.count() > 30
+    assert rows.first.is_visible()
+    assert not pg.locator(".gap").first.is_visible()
+    pg.check("#only-changed")
+    assert pg.evaluate("[...document.querySelectorAll('.row.u')].every(r => !r.checkVisibility())")
+    assert pg.locator(".row.x").first.is_visible()
+    assert pg.locator(".gap").first.is_visible()
+    assert "29 unchanged paragraphs" in pg.locator(".gap").first.text_content()
+    pg.wait_for_timeout(500)
+    pg.reload()
+    pg.wait_for_function("window.textverReady === true")
+    assert pg.is_checked("#only-changed")
+    assert not rows.first.is_visible()
+    pg.uncheck("#only-changed")
+    assert rows.first.is_visible()
+
+
+def test_view_switch_works_and_is_remembered(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url)
+    added = "#c1 ins >> nth=0"  # the reworded opening line: added words show only inline
+    assert pg.locator(".row.x .R").first.is_visible()
+    assert not pg.locator(added).is_visible()
+    pg.click("[data-view=inline]")
+    assert pg.get_attribute("[data-view=inline]", "aria-pressed") == "true"
+    assert not pg.locator(".row.x .R").first.is_visible()
+    assert pg.locator(added).is_visible()
+    pg.wait_for_timeout(500)  # let the browser commit the page's storage before reloading
+    pg.reload()
+    pg.wait_for_function("window.textverReady === true")
+    assert "inline" in pg.get_attribute("body", "class")
+    assert pg.get_attribute("[data-view=sbs]", "aria-pressed") == "false"
+    assert pg.locator(added).is_visible()
+    pg.click("[data-view=sbs]")
+    assert pg.locator(".row.x .R").first.is_visible()
+    assert not pg.locator(added).is_visible()
+
+
+def test_side_by_side_rows_keep_columns_together(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url)
+    tops = pg.evaluate(
+        "[...document.querySelectorAll('.row.x')].slice(0, 4).map(r => "
+        "[r.querySelector('.L').getBoundingClientRect().top, "
+        "r.querySelector('.R').getBoundingClientRect().top, "
+        "r.querySelector('.L').getBoundingClientRect().left < "
+        "r.querySelector('.R').getBoundingClientRect().left])"
+    )
+    assert all(abs(lt - rt) < 1 and side for lt, rt, side in tops)
+
+
+def test_hostile_input_is_text(page: tuple, report: tuple) -> None:
+    pg, rec = page
+    url, _ = report
+    open_report(pg, url)
+    assert SCRIPT in pg.text_content("h1")
+    assert pg.locator("#c1").is_visible()
+    assert f"quotes {SCRIPT} plainly." in pg.inner_text("#c1 >> xpath=..")
+    assert IMG in pg.text_content(".prov")
+    assert pg.locator("a[href^=javascript]").count() == 0
+    pg.wait_for_timeout(200)
+    assert rec.dialogs == []
+
+
+def test_hash_selects_that_change(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url + "#c4")
+    assert [c.split()[0] for c in current(pg)] == ["c4"]
+    assert in_view(pg, "#c4")
+    pg.keyboard.press("n")
+    assert [c.split()[0] for c in current(pg)] == ["c5"]
+
+
+def test_links_to_changes_select_them(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url)
+    first_cut = pg.locator(".cuts a").first
+    target = first_cut.get_attribute("href")[1:]
+    first_cut.click()
+    assert [c.split()[0] for c in current(pg)] == [target]
+    assert in_view(pg, f"#{target}")
+    mark = pg.locator(".mk").last
+    target = mark.get_attribute("href")[1:]
+    mark.click()
+    assert [c.split()[0] for c in current(pg)] == [target]
+
+
+def test_move_links_there_and_back(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url)
+    pg.click(".row.moved .rh a")
+    marker = pg.evaluate("location.hash")
+    assert marker.startswith("#m")
+    assert in_view(pg, marker)
+    pg.click(f"{marker} a")
+    moved = pg.get_attribute(".row.moved", "id")
+    assert [c.split()[0] for c in current(pg)] == [moved]
+
+
+def test_phone_width_stacks_columns_and_print_drops_controls(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    pg.set_viewport_size({"width": 390, "height": 800})
+    open_report(pg, url)
+    left, right = pg.evaluate(
+        "[...document.querySelectorAll('.row.x')[1].querySelectorAll('.L, .R')]"
+        ".map(e => e.getBoundingClientRect().top)"
+    )
+    assert right > left
+    assert not pg.locator(".minimap").is_visible()
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    pg.set_viewport_size({"width": 1280, "height": 800})
+    pg.emulate_media(media="print")
+    assert not pg.locator(".bar").is_visible()
+    assert pg.locator(".row.x .R").first.is_visible()
+    assert pg.locator(".row.x .L").first.is_visible()
+
+
+def test_storage_refused_still_works(browser: object, report: tuple) -> None:
+    """file:// pages may be denied localStorage; the report must not break."""
+    url, _ = report
+    context = browser.new_context()  # type: ignore[attr-defined]
+    context.add_init_script(
+        "Object.defineProperty(window, 'localStorage', {get() { throw new Error('denied'); }});"
+    )
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    open_report(pg, url)
+    pg.click("[data-view=inline]")
+    pg.keyboard.press("n")
+    assert "inline" in pg.get_attribute("body", "class")
+    assert [c.split()[0] for c in current(pg)] == ["c1"]
+    assert errors == []
+    context.close()
+
+
+CONTRAST = """() => {
+  const rgba = c => c.match(/[\\d.]+/g).map(Number);
+  const lum = c => {
+    const v = rgba(c).slice(0, 3).map(x => {
+      x /= 255;
+      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  };
+  const opaque = c => { const v = rgba(c); return v.length < 4 || v[3] > 0.5; };
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = getComputedStyle(el).backgroundColor;
+      if (opaque(c)) return c;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const ratio = (fg, bg) => {
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    return (a + 0.05) / (b + 0.05);
+  };
+  const bad = [];
+  const seen = new Set();
+  for (const el of document.querySelectorAll(
+      "body *:not(script):not(style):not(.minimap):not(.mk)")) {
+    if (!el.checkVisibility()) continue;
+    for (const pseudo of [null, "::before"]) {
+      const s = getComputedStyle(el, pseudo);
+      if (pseudo && (s.content === "none" || s.position === "absolute")) continue;
+      if (!pseudo && ![...el.childNodes].some(n => n.nodeType === 3 && n.data.trim())) continue;
+      const bg = pseudo && opaque(s.backgroundColor) ? s.backgroundColor : background(el);
+      const key = s.color + "|" + bg;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const r = ratio(s.color, bg);
+      if (r < 4.5) bad.push(el.tagName + "." + el.className + (pseudo || "") + " " + key + " " +
+                            r.toFixed(2));
+    }
+  }
+  return bad;
+}"""
+
+
+def test_text_colours_meet_wcag_aa(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url)
+    pg.keyboard.press("n")  # a current change has its own colours
+    bad = pg.evaluate(CONTRAST)
+    pg.click("[data-view=inline]")
+    pg.check("#only-changed")
+    bad += pg.evaluate(CONTRAST)
+    assert bad == []
+
+
+def test_added_sentence_is_shown_on_the_right_side_by_side(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url)
+    ro = pg.evaluate("[...document.querySelectorAll('.ch.ro')].map(e => e.id)")
+    assert ro == ["c2"]  # the sentence added to the last filler paragraph
+    open_report(pg, f"{url}#{ro[0]}")
+    assert in_view(pg, f'.cr[data-for="{ro[0]}"]')
+
+
+def test_first_step_starts_where_the_reader_is(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    for key, expected in (("n", "c2"), ("p", "c1")):
+        pg.goto("about:blank")
+        open_report(pg, url)  # no hash, so nothing is current yet
+        pg.evaluate("document.querySelector('#c1').scrollIntoView({block: 'start'})")
+        pg.evaluate("window.scrollBy(0, 400)")  # c1 is now above the window, c2 below
+        pg.keyboard.press(key)
+        assert [c.split()[0] for c in current(pg)] == [expected], key
+
+
+def test_policy_blocks_any_other_script(page: tuple, report: tuple) -> None:
+    """Even markup that got into the page could neither run nor fetch (defence in depth)."""
+    pg, rec = page
+    url, _ = report
+    open_report(pg, url)
+    pg.evaluate(
+        """() => {
+        const s = document.createElement('script');
+        s.textContent = 'window.pwned = 1';
+        document.body.appendChild(s);
+        document.body.insertAdjacentHTML('beforeend',
+            '<img src="https://example.org/x.png" onerror="window.pwned = 2">');
+    }"""
+    )
+    pg.wait_for_timeout(300)
+    assert pg.evaluate("window.pwned") is None
+    assert rec.requests == [url, "https://example.org/x.png"]
+    assert rec.failed == [("https://example.org/x.png", "csp")]  # blocked before it left
+    assert any("Content Security Policy" in e for e in rec.errors)

@@ -1,0 +1,72 @@
+"""The HTML reviewing report: one self-contained file, safe to open from anywhere, offline.
+
+Layout lives in jinja2 templates beside this module (``templates/``); this module only builds the
+model and hands it over.  Every string from the inputs is escaped by autoescaping, including in
+attributes; the only unescaped strings are the report's own CSS and script, read from the package.
+A Content-Security-Policy allows no fetch at all and no script but that one, pinned by its hash,
+so a hostile text or label can neither run code nor make the browser reach the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textver.compare import Comparison
+from textver.report.model import MOVED_HERE, RIGHT_ONLY, build
+
+if TYPE_CHECKING:
+    import jinja2
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def render_html(comparison: Comparison) -> str:
+    """The report of a pairwise comparison as one HTML document."""
+    report = build(comparison)
+    return environment().get_template("compare.html").render(r=report, **assets())
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The template environment every HTML report uses (jinja2 is imported only here, so the
+    JSON and text outputs do not pay for it)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["kcls"] = kind_class
+    env.filters["num"] = lambda n: f"{n:,}"
+    env.filters["count"] = lambda n, word: f"{n:,} {word}{'' if n == 1 else 's'}"
+    env.filters["paras"] = lambda ns: ", ".join(f"¶{n}" for n in ns) if ns else "—"
+    env.globals["RIGHT_ONLY"] = RIGHT_ONLY
+    env.globals["MOVED_HERE"] = MOVED_HERE
+    return env
+
+
+def kind_class(label: str) -> str:
+    """CSS class of a vocabulary label: "dropped sentence" -> "k-dropped-sentence"."""
+    return "k-" + label.replace(" ", "-")
+
+
+@lru_cache(maxsize=1)
+def assets() -> dict[str, object]:
+    """The report's stylesheet and script, and the Content-Security-Policy that admits them."""
+    from markupsafe import Markup
+
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    js = (TEMPLATES / "report.js").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
+    csp = (
+        "default-src 'none'; style-src 'unsafe-inline'; "
+        f"script-src 'sha256-{digest}'; img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    return {"css": Markup(css), "script": Markup(js), "csp": csp}

@@ -1,0 +1,507 @@
+"""What a report shows, as plain data: the one reading of a Comparison both renderers share.
+
+The terminal and HTML renderers only lay out what this module computes (figures, rows in reading
+order, one label per change, anchors), so they cannot disagree about what changed or call the
+same change by two names.  Text always comes from the versions as stored: the inline reading of a
+sentence group from :meth:`Comparison.pieces`, the right column from the right text's own spans.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass
+
+from textver.align import Link, SentenceLink
+from textver.compare import Comparison
+from textver.segment import count_words
+from textver.version import Version
+
+# Paragraph-level vocabulary (keyed by Link.kind), plus MOVED for records that travelled.
+PARAGRAPH_LABELS = {
+    "equal": "unchanged",
+    "changed": "edited",
+    "deleted": "dropped paragraph",
+    "inserted": "added paragraph",
+    "split": "split",
+    "merged": "merged",
+}
+MOVED = "moved"
+MOVED_HERE = "moved here"  # kind of the marker row where a moved passage now stands
+# Sentence-level vocabulary.
+DROPPED_SENTENCE = "dropped sentence"
+ADDED_SENTENCE = "added sentence"
+SHORTENED = "shortened sentence"
+EXPANDED = "expanded sentence"
+REWORDED = "reworded sentence"
+MERGED_SENTENCES = "merged sentences"
+SPLIT_SENTENCE = "split sentence"
+
+# Order in which kinds of change are listed in summaries.
+LABEL_ORDER = (
+    "dropped paragraph",
+    "added paragraph",
+    MOVED,
+    "split",
+    "merged",
+    DROPPED_SENTENCE,
+    ADDED_SENTENCE,
+    SHORTENED,
+    EXPANDED,
+    REWORDED,
+    MERGED_SENTENCES,
+    SPLIT_SENTENCE,
+)
+# Paragraph-level changes of structure: their words are counted by the sentence changes inside.
+_STRUCTURE = frozenset({MOVED, "split", "merged"})
+# Kinds whose change shows only on the right side of a side-by-side view.
+RIGHT_ONLY = frozenset({"added paragraph", ADDED_SENTENCE, EXPANDED})
+
+_PROVENANCE_ORDER = ("publication", "date", "url", "language", "translator", "relation", "notes")
+_EXCERPT = 90
+_MINIMAP_BINS = 160
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text of one kind; ``space`` says whether whitespace precedes it."""
+
+    kind: str  # equal | delete | insert
+    text: str
+    space: bool = False
+
+
+@dataclass
+class Group:
+    """A sentence group as one cell shows it: its runs, and its change if it is one."""
+
+    runs: list[Run]
+    label: str | None = None
+    anchor: str | None = None
+
+
+@dataclass
+class Para:
+    """One paragraph of a cell; ``number`` counts from 1 on its own side (None: no paragraph)."""
+
+    number: int | None
+    groups: list[Group]
+
+
+def joined(groups: list[Group]) -> list[Run]:
+    """The runs of several groups in a row, a space between one group and the next."""
+    out: list[Run] = []
+    for g in groups:
+        for k, r in enumerate(g.runs):
+            out.append(r if k else Run(r.kind, r.text, bool(out)))
+    return out
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One navigable change: what the reviewer steps through with Next/Previous."""
+
+    anchor: str  # "c12": numbered in reading order
+    label: str
+    removed: int  # words
+    added: int
+    pos: float  # where it falls in the left text, 0..1
+    excerpt: str  # the start of the removed (else added) text
+
+
+@dataclass
+class Row:
+    """One alignment record (or the marker where a moved passage went) in reading order.
+
+    ``left`` holds the inline reading (removed and added words both present; a side-by-side view
+    hides the added ones), ``right`` the right text with its added words.
+    """
+
+    kind: str  # a PARAGRAPH_LABELS value, or MOVED_HERE for a move's destination marker
+    moved: bool
+    left_numbers: list[int]
+    right_numbers: list[int]
+    similarity: float
+    left: list[Para]
+    right: list[Para]
+    anchor: str | None = None  # record-level change (dropped/added paragraph, move, split, merge)
+    label: str | None = None
+    moved_link: str | None = None  # a move: id of its destination marker; a marker: the move
+    marker_id: str | None = None
+    unchanged_run: int = 0  # on the last unchanged row of a run: how many rows the run holds
+
+    @property
+    def changed(self) -> bool:
+        return self.kind != "unchanged" or self.moved
+
+    @property
+    def labels(self) -> list[str]:
+        """Words for the row's header: the move first, then what happened to its text."""
+        out = [MOVED] if self.moved else []
+        if self.kind != "unchanged" or not out:
+            out.append(self.kind)
+        return out
+
+
+@dataclass(frozen=True)
+class Side:
+    """One version's identity and provenance, for the report's header."""
+
+    label: str
+    source: str
+    sha256: str
+    words: int
+    paragraphs: int
+    fields: list[tuple[str, str]]  # provenance (name, value) pairs in display order
+    url: str | None  # an http(s) URL, safe to render as a link
+    language: str | None  # for the lang attribute of its text (screen readers, hyphenation)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The report's headline figures; the word figures are exactly ``Comparison.stats``."""
+
+    stats: dict[str, int | float]
+    kept_words: int
+    left_paragraphs: int
+    right_paragraphs: int
+    kept_paragraphs: int
+    dropped_paragraphs: int
+    added_paragraphs: int
+    splits: int
+    merges: int
+    counts: list[tuple[str, int]]  # changes by label, in LABEL_ORDER
+    largest_cuts: list[Edit]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A tick on the overview strip: changes near one place of the left text."""
+
+    lane: str  # "cut" | "add" | "move"
+    top: float  # percent of the left text
+    words: int
+    count: int
+    anchor: str  # the first change in the bin
+
+
+@dataclass
+class Report:
+    left: Side
+    right: Side
+    summary: Summary
+    rows: list[Row]
+    edits: list[Edit]
+    minimap: list[Mark]
+    strict: bool = False
+
+
+def sentence_label(kinds: set[str], sl: SentenceLink) -> str | None:
+    """The vocabulary word for a sentence group whose pieces have the given kinds."""
+    if sl.kind == "equal":
+        return None
+    if sl.kind == "deleted":
+        return DROPPED_SENTENCE
+    if sl.kind == "inserted":
+        return ADDED_SENTENCE
+    if len(sl.left) > len(sl.right):
+        return MERGED_SENTENCES
+    if len(sl.right) > len(sl.left):
+        return SPLIT_SENTENCE
+    if "delete" in kinds and "insert" in kinds:
+        return REWORDED
+    if "delete" in kinds:
+        return SHORTENED
+    if "insert" in kinds:
+        return EXPANDED
+    return None
+
+
+def build(c: Comparison) -> Report:
+    """Turn a comparison into the report model."""
+    return _Builder(c).build()
+
+
+class _Builder:
+    def __init__(self, c: Comparison) -> None:
+        self.c = c
+        self.lt, self.rt = c.left.text, c.right.text
+        self.ls, self.rs = c.left_seg, c.right_seg
+        self.edits: list[Edit] = []
+        self.ins_by_para = self._insert_runs()
+        self.lpos = 0  # left offset reached, placing changes that have no left text
+
+    def _insert_runs(self) -> dict[int, list[tuple[int, int]]]:
+        starts = [s for s, _ in self.rs.paragraphs]
+        out: dict[int, list[tuple[int, int]]] = {}
+        for ch in self.c.changes:
+            if ch.op == "insert":
+                q = bisect.bisect_right(starts, ch.start) - 1
+                out.setdefault(q, []).append((ch.start, ch.end))
+        return out
+
+    def _edit(self, label: str, runs: list[Run], offset: int, words: bool = True) -> str:
+        """Number a change; ``words=False`` for a move, split or merge, whose changed words
+        are counted by the sentence changes inside it."""
+        anchor = f"c{len(self.edits) + 1}"
+        removed = sum(count_words(r.text) for r in runs if r.kind == "delete") if words else 0
+        added = sum(count_words(r.text) for r in runs if r.kind == "insert") if words else 0
+        excerpt = " ".join(_excerpt(runs).split())
+        if len(excerpt) > _EXCERPT:
+            excerpt = excerpt[: _EXCERPT - 1].rstrip() + "…"
+        pos = offset / len(self.lt) if self.lt else 0.0
+        self.edits.append(Edit(anchor, label, removed, added, round(pos, 5), excerpt))
+        return anchor
+
+    # --- one record ---------------------------------------------------------------------------
+
+    def _runs(self, sl: SentenceLink) -> list[Run]:
+        """The group's pieces, each knowing whether its own text puts a space before it."""
+        lcur = self.ls.sentences[sl.left[0]][0] if sl.left else 0
+        rcur = self.rs.sentences[sl.right[0]][0] if sl.right else 0
+        out: list[Run] = []
+        for kind, text in self.c.pieces(sl):
+            src, cur = (self.rt, rcur) if kind == "insert" else (self.lt, lcur)
+            pos = src.find(text, cur)
+            space = pos > 0 and src[pos - 1].isspace() if pos >= 0 else True
+            end = pos + len(text) if pos >= 0 else cur
+            if kind == "insert":
+                rcur = end
+            else:
+                lcur = end
+            out.append(Run(kind, text, space and bool(out)))
+        return out
+
+    @staticmethod
+    def _inline_order(link: Link) -> list[SentenceLink]:
+        """Groups in left order, each added sentence right after the group it follows on the
+        right (the aligner lists added sentences first)."""
+        key: dict[int, tuple[int, int, int]] = {}
+        last = -1
+        for sl in sorted((s for s in link.sentences if s.right), key=lambda s: s.right[0]):
+            if sl.left:
+                last = sl.left[0]
+                key[id(sl)] = (sl.left[0], 0, 0)
+            else:
+                key[id(sl)] = (last, 1, sl.right[0])
+        for sl in link.sentences:
+            if not sl.right:
+                key[id(sl)] = (sl.left[0], 0, 0)
+        return sorted(link.sentences, key=lambda s: key[id(s)])
+
+    def row(self, link: Link) -> Row:
+        kind = PARAGRAPH_LABELS[link.kind]
+        row = Row(
+            kind=kind,
+            moved=link.moved,
+            left_numbers=[p + 1 for p in link.left],
+            right_numbers=[q + 1 for q in link.right],
+            similarity=link.similarity,
+            left=[],
+            right=[],
+        )
+        start = self.ls.paragraphs[link.left[0]][0] if link.left else self.lpos
+        if link.kind == "equal" and not link.moved:
+            row.left = [Para(p + 1, [Group([Run("equal", self._ltext(p))])]) for p in link.left]
+            row.right = [Para(q + 1, [Group([Run("equal", self._rtext(q))])]) for q in link.right]
+            self.lpos = self.ls.paragraphs[link.left[-1]][1]
+            return row
+
+        whole = link.kind in ("deleted", "inserted")
+        ordered = [(sl, self._runs(sl)) for sl in self._inline_order(link)]
+        if whole or link.moved or link.kind in ("split", "merged"):
+            record_label = MOVED if link.moved else kind
+            runs = joined([Group(rs) for _, rs in ordered])
+            row.anchor = self._edit(record_label, runs, start, words=whole)
+            row.label = record_label
+        right_anchor: dict[int, tuple[str, str]] = {}
+        groups_by_para: dict[int | None, list[Group]] = {}
+        para = link.left[0] if link.left else None
+        offset = start
+        for sl, runs in ordered:
+            if sl.left:
+                para = self.ls.sentence_paragraph[sl.left[0]]
+                offset = self.ls.sentences[sl.left[0]][0]
+            group = Group(runs)
+            label = None if whole else sentence_label({r.kind for r in runs}, sl)
+            if label:
+                group.label = label
+                group.anchor = self._edit(label, runs, offset)
+                for j in sl.right:
+                    right_anchor[j] = (group.anchor, label)
+            groups_by_para.setdefault(para, []).append(group)
+        if link.left:
+            row.left = [Para(p + 1, groups_by_para.get(p, [])) for p in link.left]
+            self.lpos = self.ls.paragraphs[link.left[-1]][1]
+        else:
+            row.left = [Para(None, groups_by_para.get(None, []))]
+        row.right = [self._right_para(q, right_anchor) for q in link.right]
+        return row
+
+    def _ltext(self, p: int) -> str:
+        s, e = self.ls.paragraphs[p]
+        return self.lt[s:e]
+
+    def _rtext(self, q: int) -> str:
+        s, e = self.rs.paragraphs[q]
+        return self.rt[s:e]
+
+    def _right_para(self, q: int, right_anchor: dict[int, tuple[str, str]]) -> Para:
+        """A right paragraph, sentence by sentence, its added words marked from the change runs."""
+        runs = self.ins_by_para.get(q, [])
+        groups = []
+        for j in self.rs.paragraph_sentences[q]:
+            s0, s1 = self.rs.sentences[j]
+            parts: list[Run] = []
+            pos = s0
+            for a, b in runs:
+                a, b = max(a, s0), min(b, s1)
+                if a >= b:
+                    continue
+                if a > pos:
+                    parts.append(Run("equal", self.rt[pos:a]))
+                parts.append(Run("insert", self.rt[a:b]))
+                pos = b
+            if pos < s1:
+                parts.append(Run("equal", self.rt[pos:s1]))
+            anchor, label = right_anchor.get(j, (None, None))
+            groups.append(Group(parts, label, anchor))
+        return Para(q + 1, groups)
+
+    # --- the whole report ---------------------------------------------------------------------
+
+    def build(self) -> Report:
+        c = self.c
+        rows = [self.row(link) for link in c.links]
+        rows = self._with_move_markers(rows)
+        run = 0
+        for n, row in enumerate(rows):
+            if row.changed:
+                continue
+            run += 1
+            if n + 1 == len(rows) or rows[n + 1].changed:
+                row.unchanged_run, run = run, 0
+        summary = self._summary()
+        return Report(
+            left=_side(c.left, c.stats["left_words"], len(self.ls.paragraphs)),
+            right=_side(c.right, c.stats["right_words"], len(self.rs.paragraphs)),
+            summary=summary,
+            rows=rows,
+            edits=self.edits,
+            minimap=self._minimap(),
+            strict=c.strict,
+        )
+
+    def _with_move_markers(self, rows: list[Row]) -> list[Row]:
+        """Add, for each moved record, a marker row where its text now stands on the right,
+        after the record holding the nearest preceding right paragraph that did not move."""
+        links = self.c.links
+        record_of_right: dict[int, int] = {}
+        for k, link in enumerate(links):
+            for q in link.right:
+                record_of_right[q] = k
+        after: dict[int, list[Row]] = {}
+        for k, link in enumerate(links):
+            if not link.moved:
+                continue
+            q = link.right[0] - 1
+            while q >= 0 and links[record_of_right[q]].moved:
+                q -= 1
+            host = record_of_right[q] if q >= 0 else -1
+            moved = rows[k]
+            marker = Row(
+                kind=MOVED_HERE,
+                moved=False,
+                left_numbers=moved.left_numbers,
+                right_numbers=moved.right_numbers,
+                similarity=moved.similarity,
+                left=[],
+                right=[],
+                label=MOVED,
+                moved_link=moved.anchor,
+                marker_id=f"m{moved.anchor[1:]}" if moved.anchor else None,
+            )
+            moved.moved_link = marker.marker_id
+            after.setdefault(host, []).append(marker)
+        out = list(after.get(-1, []))
+        for k, row in enumerate(rows):
+            out.append(row)
+            out.extend(after.get(k, []))
+        return out
+
+    def _summary(self) -> Summary:
+        c = self.c
+        links = c.links
+        stats = dict(c.stats)
+        counts = Counter(e.label for e in self.edits)
+        ranked = sorted(
+            (e for e in self.edits if e.removed), key=lambda e: (-e.removed, int(e.anchor[1:]))
+        )
+        return Summary(
+            stats=stats,
+            kept_words=int(stats["left_words"]) - int(stats["removed_words"]),
+            left_paragraphs=len(self.ls.paragraphs),
+            right_paragraphs=len(self.rs.paragraphs),
+            kept_paragraphs=sum(len(lk.left) for lk in links if lk.left and lk.right),
+            dropped_paragraphs=sum(len(lk.left) for lk in links if not lk.right),
+            added_paragraphs=sum(len(lk.right) for lk in links if not lk.left),
+            splits=sum(1 for lk in links if lk.kind == "split"),
+            merges=sum(1 for lk in links if lk.kind == "merged"),
+            counts=[(label, counts[label]) for label in LABEL_ORDER if counts[label]],
+            largest_cuts=ranked[:10],
+        )
+
+    def _minimap(self) -> list[Mark]:
+        """Changes binned along the left text, so the strip stays small on a book."""
+        bins: dict[tuple[str, int], list[Edit]] = {}
+        for e in self.edits:
+            b = min(int(e.pos * _MINIMAP_BINS), _MINIMAP_BINS - 1)
+            if e.label in _STRUCTURE:
+                bins.setdefault(("move", b), []).append(e)
+                continue
+            if e.removed or (not e.added and e.label not in RIGHT_ONLY):  # punctuation only: a cut
+                bins.setdefault(("cut", b), []).append(e)
+            if e.added or (not e.removed and e.label in RIGHT_ONLY):
+                bins.setdefault(("add", b), []).append(e)
+        marks = []
+        for (lane, b), edits in sorted(bins.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            words = sum(e.removed if lane == "cut" else e.added for e in edits)
+            top = round(100 * b / _MINIMAP_BINS, 3)
+            marks.append(Mark(lane, top, words, len(edits), edits[0].anchor))
+        return marks
+
+
+def _excerpt(runs: list[Run]) -> str:
+    """The removed text (else the added, else any), "…" where unchanged text is left out."""
+    for kind in ("delete", "insert", "equal"):
+        parts: list[str] = []
+        gap = False
+        for r in runs:
+            if r.kind == kind:
+                if parts:
+                    parts.append(" … " if gap else " " if r.space else "")
+                parts.append(r.text)
+                gap = False
+            elif r.kind == "equal" or kind == "equal":
+                gap = True
+        if parts:
+            return "".join(parts)
+    return ""
+
+
+def _side(v: Version, words: int, paragraphs: int) -> Side:
+    meta = {k: str(val) for k, val in v.meta.items() if val not in (None, "")}
+    names = [k for k in _PROVENANCE_ORDER if k in meta]
+    names += sorted(k for k in meta if k not in _PROVENANCE_ORDER)
+    url = meta.get("url", "")
+    safe_url = url if url.lower().startswith(("http://", "https://")) else None
+    return Side(
+        label=v.label,
+        source=v.source,
+        sha256=v.sha256,
+        words=words,
+        paragraphs=paragraphs,
+        fields=[(k, meta[k]) for k in names],
+        url=safe_url,
+        language=meta.get("language") or None,
+    )

@@ -1,0 +1,162 @@
+"""The terminal report of a comparison: the summary, then every changed passage as a word diff.
+
+Plain mode marks removed words ``[-like this-]`` and added words ``{+like this+}`` (the notation
+of ``git diff --word-diff``) so the output survives pipes, files and e-mail; colour mode uses
+red struck-through and green underlined text instead, so colour is never the only signal.
+Unchanged passages are counted, not printed: a reviewer reads what changed.
+"""
+
+from __future__ import annotations
+
+import click
+
+from textver.compare import Comparison
+from textver.report.model import MOVED_HERE, Group, Para, Report, Row, Run, build, joined
+
+
+def render_text(comparison: Comparison, color: bool) -> str:
+    """The report as text; ANSI colour only when ``color`` is true."""
+    return _Text(build(comparison), color).render()
+
+
+# Control characters from the inputs are shown as symbols, never sent to the terminal: an escape
+# sequence inside a text or label must not be able to recolour, retitle or clear the screen.
+_VISIBLE = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
+_VISIBLE |= {0x7F: 0x2421} | {c: 0xFFFD for c in range(0x80, 0xA0)}
+
+
+def _safe(text: str) -> str:
+    return text.translate(_VISIBLE)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def _paras(numbers: list[int]) -> str:
+    return ", ".join(f"¶{n}" for n in numbers) if numbers else "—"
+
+
+class _Text:
+    def __init__(self, report: Report, color: bool) -> None:
+        self.r = report
+        self.color = color
+
+    def style(self, text: str, **kw: object) -> str:
+        return click.style(text, **kw) if self.color else text  # type: ignore[arg-type]
+
+    def render(self) -> str:
+        lines = self.summary()
+        for row in self.r.rows:
+            lines.extend(self.row(row))
+        return "\n".join(lines) + "\n"
+
+    def summary(self) -> list[str]:
+        r, s = self.r, self.r.summary
+        st = s.stats
+        lines = [self.style(_safe(f"{r.left.label} → {r.right.label}"), bold=True)]
+        for name, side in (("left ", r.left), ("right", r.right)):
+            lines.append(
+                f"  {name} {_safe(side.label)}  {_safe(side.source)}  "
+                f"({_plural(side.words, 'word')}, {_plural(side.paragraphs, 'paragraph')})"
+            )
+            for key, value in side.fields:
+                lines.append(_safe(f"        {key}: {value}"))
+        lines += [
+            "",
+            f"words       {st['left_words']:,} → {st['right_words']:,}: "
+            f"kept {s.kept_words:,}, removed {st['removed_words']:,}, "
+            f"added {st['inserted_words']:,}; retained {100 * st['retained']:.2f}%",
+            f"paragraphs  {s.left_paragraphs:,} → {s.right_paragraphs:,}: "
+            f"kept {s.kept_paragraphs:,}, dropped {s.dropped_paragraphs:,}, "
+            f"added {s.added_paragraphs:,}; moved {st['moved_paragraphs']:,}, "
+            f"split {s.splits:,}, merged {s.merges:,}",
+        ]
+        if s.counts:
+            total = sum(n for _, n in s.counts)
+            lines.append(f"changes     {total:,}: " + ", ".join(f"{k} {n:,}" for k, n in s.counts))
+        if s.largest_cuts:
+            lines.append("largest cuts")
+            for e in s.largest_cuts:
+                words = _plural(e.removed, "word")
+                lines.append(f"  {e.anchor:>6}  {words:>9}  {e.label}: {_safe(e.excerpt)}")
+        lines.append("")
+        return lines
+
+    def row(self, row: Row) -> list[str]:
+        if not row.changed:
+            if row.unchanged_run:
+                return [
+                    self.style(
+                        f"… {_plural(row.unchanged_run, 'unchanged paragraph')} …", dim=True
+                    ),
+                    "",
+                ]
+            return []
+        if row.kind == MOVED_HERE:
+            return [
+                self.style(
+                    f"↳ here stands {_paras(row.right_numbers)} of {_safe(self.r.right.label)}, "
+                    f"moved from {_paras(row.left_numbers)} ({row.moved_link})",
+                    fg="cyan",
+                ),
+                "",
+            ]
+        head = f"{_paras(row.left_numbers)} → {_paras(row.right_numbers)}  " + " · ".join(
+            row.labels
+        )
+        if row.anchor:
+            head += f"  [{row.anchor}]"
+        lines = [self.style(head, bold=True)]
+        whole = row.kind in ("dropped paragraph", "added paragraph")
+        for para in self._paras_of(row):
+            lines.extend(self.para(para, whole))
+        lines.append("")
+        return lines
+
+    @staticmethod
+    def _paras_of(row: Row) -> list[Para]:
+        return row.left if any(p.groups for p in row.left) else row.right
+
+    def para(self, para: Para, whole: bool) -> list[str]:
+        if whole:
+            return ["  " + self.runs(joined(para.groups))]
+        lines: list[str] = []
+        quiet = 0
+        for g in para.groups:
+            if g.label is None:
+                quiet += 1
+                continue
+            if quiet:
+                lines.append(self.style(f"  … {_plural(quiet, 'unchanged sentence')} …", dim=True))
+                quiet = 0
+            lines.append(self.group(g))
+        if quiet and lines:
+            lines.append(self.style(f"  … {_plural(quiet, 'unchanged sentence')} …", dim=True))
+        return lines
+
+    def group(self, g: Group) -> str:
+        tag = self.style(f"[{g.anchor} {g.label}]", fg="yellow")
+        return f"  {tag} {self.runs(g.runs)}"
+
+    def runs(self, runs: list[Run]) -> str:
+        """Runs as one line; neighbouring runs of one kind share one marker."""
+        merged: list[Run] = []
+        for r in runs:
+            if merged and merged[-1].kind == r.kind:
+                last = merged.pop()
+                r = Run(r.kind, last.text + (" " if r.space else "") + r.text, last.space)
+            merged.append(r)
+        out = []
+        for r in merged:
+            text = _safe(" ".join(r.text.split()))
+            if r.kind == "delete":
+                text = (
+                    self.style(text, fg="red", strikethrough=True) if self.color else f"[-{text}-]"
+                )
+            elif r.kind == "insert":
+                text = (
+                    self.style(text, fg="green", underline=True) if self.color else f"{{+{text}+}}"
+                )
+            out.append((" " if r.space and out else "") + text)
+        return "".join(out)
