@@ -588,7 +588,7 @@ def _build_link(
             sentences.append(
                 SentenceLink([], [s], "inserted", [(INSERT, 0, 0, rng.start, rng.stop)])
             )
-    sentences.sort(key=lambda sl: (sl.left[0] if sl.left else -1, sl.right[0] if sl.right else -1))
+    _reading_order_sentences(sentences)
 
     lw = sum(L.words[s] for s in l_sents)
     rw = sum(R.words[s] for s in r_sents)
@@ -602,6 +602,23 @@ def _build_link(
     else:
         kind = "merged" if len(ps) >= len(qs) else "split"
     return Link(ps, qs, kind, False, round(similarity, 4), sentences)
+
+
+def _reading_order_sentences(sentences: list[SentenceLink]) -> None:
+    """Sort groups by the left text, each added sentence right after the group it follows in
+    the right text, so that reading the groups in order reads both texts in order."""
+    key: dict[int, tuple[int, int, int]] = {}
+    last = -1
+    for sl in sorted((s for s in sentences if s.right), key=lambda s: s.right[0]):
+        if sl.left:
+            last = sl.left[0]
+            key[id(sl)] = (sl.left[0], 0, 0)
+        else:
+            key[id(sl)] = (last, 1, sl.right[0])
+    for sl in sentences:
+        if not sl.right:
+            key[id(sl)] = (sl.left[0], 0, 0)
+    sentences.sort(key=lambda s: key[id(s)])
 
 
 def _absolute(ops: list[Opcode], a: list[int], b: list[int]) -> list[Opcode]:

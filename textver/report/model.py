@@ -272,23 +272,6 @@ class _Builder:
             out.append(Run(kind, text, space and bool(out)))
         return out
 
-    @staticmethod
-    def _inline_order(link: Link) -> list[SentenceLink]:
-        """Groups in left order, each added sentence right after the group it follows on the
-        right (the aligner lists added sentences first)."""
-        key: dict[int, tuple[int, int, int]] = {}
-        last = -1
-        for sl in sorted((s for s in link.sentences if s.right), key=lambda s: s.right[0]):
-            if sl.left:
-                last = sl.left[0]
-                key[id(sl)] = (sl.left[0], 0, 0)
-            else:
-                key[id(sl)] = (last, 1, sl.right[0])
-        for sl in link.sentences:
-            if not sl.right:
-                key[id(sl)] = (sl.left[0], 0, 0)
-        return sorted(link.sentences, key=lambda s: key[id(s)])
-
     def row(self, link: Link) -> Row:
         kind = PARAGRAPH_LABELS[link.kind]
         row = Row(
@@ -308,7 +291,7 @@ class _Builder:
             return row
 
         whole = link.kind in ("deleted", "inserted")
-        ordered = [(sl, self._runs(sl)) for sl in self._inline_order(link)]
+        ordered = [(sl, self._runs(sl)) for sl in link.sentences]
         if whole or link.moved or link.kind in ("split", "merged"):
             record_label = MOVED if link.moved else kind
             runs = joined([Group(rs) for _, rs in ordered])
