@@ -19,14 +19,10 @@ import datetime as dt
 import hashlib
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-
-import tomli_w
-from filelock import FileLock, Timeout
 
 from textver.errors import TextverError
 from textver.segment import count_words
@@ -166,6 +162,8 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     and fsynced before the rename, and the directory is fsynced after it so the rename itself
     survives a power cut.  On failure the temporary file is removed and ``path`` is untouched.
     """
+    import tempfile  # writing modules are loaded only by commands that write
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -375,6 +373,8 @@ class Store:
 
     @contextlib.contextmanager
     def _locked(self, work: str) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
         lock = FileLock(self.root / work / LOCK, timeout=LOCK_TIMEOUT)
         try:
             lock.acquire()
@@ -582,6 +582,8 @@ def _manifest_bytes(w: Work) -> bytes:
     """The manifest text; each edition is written as its own ``[[editions]]`` table (never
     inline) so the file stays easy to read and edit by hand."""
     head = {k: getattr(w, k) for k in ("title", "author", "language") if getattr(w, k)}
+    import tomli_w
+
     parts = [_HEADER, tomli_w.dumps(head, multiline_strings=True)]
     for ed in w.editions:
         parts.append("\n[[editions]]\n" + tomli_w.dumps(_edition_doc(ed), multiline_strings=True))
