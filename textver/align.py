@@ -567,13 +567,17 @@ def _build_link(
     equal_words = 0
     for ls, rs in groups:
         ls.sort()
-        a = [t for s in ls for t in left.sentence_tokens[s]]
-        b = [t for s in rs for t in right.sentence_tokens[s]]
-        ops = _absolute(diff_tokens([left.keys[t] for t in a], [right.keys[t] for t in b]), a, b)
+        if len(ls) == 1 and len(rs) == 1 and L.sigs[ls[0]] == R.sigs[rs[0]]:
+            # The common case, a sentence kept as it was: no diff needed.
+            ra, rb = left.sentence_tokens[ls[0]], right.sentence_tokens[rs[0]]
+            ops = [(EQUAL, ra.start, ra.stop, rb.start, rb.stop)]
+        else:
+            a = [t for s in ls for t in left.sentence_tokens[s]]
+            b = [t for s in rs for t in right.sentence_tokens[s]]
+            keys_a = [left.keys[t] for t in a]
+            ops = _absolute(diff_tokens(keys_a, [right.keys[t] for t in b]), a, b)
         same = all(op[0] == EQUAL for op in ops)
-        equal_words += sum(
-            sum(left.is_word[t] for t in range(op[1], op[2])) for op in ops if op[0] == EQUAL
-        )
+        equal_words += sum(sum(left.is_word[op[1] : op[2]]) for op in ops if op[0] == EQUAL)
         sentences.append(SentenceLink(ls, rs, "equal" if same else "changed", ops))
     for s in l_sents:
         if s not in group_of_left:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
 Span = tuple[int, int]
 
@@ -25,6 +26,7 @@ _W = (
 )
 _TOKEN = re.compile(rf"[{_W}]+(?:['\u2019\u02bc\-\u2010\u2011][{_W}]+)*|[^\s{_W}]")
 _IS_WORD = re.compile(rf"[{_W}]")
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 _FOLD = str.maketrans(
     {
@@ -257,9 +259,12 @@ def segment(text: str, *, strict: bool = False) -> Segmented:
     comprehensions over the whole text; sentences then claim their tokens by offset.
     """
     paragraphs = paragraph_spans(text)
-    matches = list(_TOKEN.finditer(text))
-    tokens = [m.span() for m in matches]
-    raw = [m.group() for m in matches]
+    # Splitting on the captured token pattern leaves [space, token, space, token, ..., space];
+    # running sums of the piece lengths give every token's offsets without a Python loop.
+    pieces = _TOKEN_SPLIT.split(text)
+    raw = pieces[1::2]
+    ends = list(accumulate(map(len, pieces)))
+    tokens = list(zip(ends[0:-1:2], ends[1::2], strict=True))
     keys = raw if strict or text.isascii() else [t if t.isascii() else fold(t) for t in raw]
     is_match = _IS_WORD.match
     # Punctuation tokens are single characters, so only those need the regex.
