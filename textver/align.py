@@ -14,8 +14,10 @@ whose long posting lists are never walked), never against every sentence of the 
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -162,6 +164,9 @@ _MIN_COVER = 0.5  # share of a right sentence's evidence its source must explain
 _MERGE_GAIN = 0.2  # extra share a second source sentence must explain to be merged in
 _PARA_SHARE = 0.3  # share of a paragraph's words a link must carry to link paragraphs
 _WINDOW_BONUS = 0.15
+_GLOBAL_POSTINGS = 12  # a word in at most this many left sentences is searched everywhere
+_WINDOW_POSTINGS = 64  # a word in at most this many sentences of the window is searched there
+_CANDIDATES = 8  # candidates per sentence scored exactly
 _CONTEXT_BONUS = 0.2  # for continuing the neighbouring sentences' links
 _MOVE_DICE = 0.5  # similarity a link out of order needs ...
 _MOVE_COVER = 0.9  # ... unless the right sentence is nearly all taken from its source
@@ -273,23 +278,50 @@ def _lis(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return chain[::-1]
 
 
+def _anchors(left: list[tuple[str, ...]], right: list[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Pairs of identical sentences that fix the alignment's backbone, in order on both sides.
+
+    Patience-style: a sentence occurring as often on the left as on the right (usually once)
+    pairs its occurrences in order; the longest chain of such pairs in order on both sides is
+    kept, and each gap between two kept pairs is searched again, where a sentence repeated in
+    the whole text (boilerplate, a book given twice) may occur equally often.  The work is
+    capped at a few passes over the text, so it stays linear.
+    """
+    chain_all: list[tuple[int, int]] = []
+    budget = 8 * (len(left) + len(right)) + 100
+    stack = [(0, len(left), 0, len(right))]
+    while stack and budget > 0:
+        l0, l1, r0, r1 = stack.pop()
+        budget -= (l1 - l0) + (r1 - r0)
+        l_occ: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for i in range(l0, l1):
+            l_occ[left[i]].append(i)
+        r_occ: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for j in range(r0, r1):
+            r_occ[right[j]].append(j)
+        pairs = [
+            (i, j)
+            for sig, js in r_occ.items()
+            if len(l_occ.get(sig, ())) == len(js)
+            for i, j in zip(l_occ[sig], js, strict=True)
+        ]
+        chain = _lis(sorted(pairs, key=lambda p: p[1]))
+        chain_all.extend(chain)
+        prev_i, prev_j = l0 - 1, r0 - 1
+        for i, j in [*chain, (l1, r1)]:
+            if chain and i - prev_i > 1 and j - prev_j > 1:
+                stack.append((prev_i + 1, i, prev_j + 1, j))
+            prev_i, prev_j = i, j
+    return sorted(chain_all, key=lambda p: p[1])
+
+
 def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
     """For each right sentence, the left sentence(s) it was made from (absent: inserted)."""
     idf = _idf(L, R)
     by_sig: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i, sig in enumerate(L.sigs):
         by_sig[sig].append(i)
-    r_sig_count: dict[tuple[str, ...], int] = defaultdict(int)
-    for sig in R.sigs:
-        r_sig_count[sig] += 1
-
-    # Anchors: sentences identical and unique on both sides, kept where they agree in order.
-    anchors = [
-        (by_sig[sig][0], j)
-        for j, sig in enumerate(R.sigs)
-        if len(by_sig.get(sig, ())) == 1 and r_sig_count[sig] == 1
-    ]
-    backbone = _lis(anchors)
+    backbone = _anchors(L.sigs, R.sigs)
     links: dict[int, list[int]] = {j: [i] for i, j in backbone}
     # The window of left sentences each right sentence may come from without being a move, and
     # where in it the sentence would sit if the text between the anchors kept its proportions.
@@ -320,7 +352,6 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
     for i, f in enumerate(L.feats):
         for x in f:
             postings[x].append(i)
-    cap = max(12, int(math.sqrt(n_left)) * 2)
     weight = [sum(idf[x] for x in f) for f in L.feats]
 
     r_para = R.seg.sentence_paragraph
@@ -372,14 +403,24 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
         if not fj:
             continue
         wj = sum(idf[x] for x in fj)
-        cands: set[int] = set()
+        # Candidates: left sentences in the window sharing a word that is not common there,
+        # and anywhere in the text sharing a rare word (a move).  Posting lists are sorted, so
+        # the window's part of each is found by bisection; long lists are never walked.  Only
+        # the few with the most shared weight are scored exactly.
+        acc: dict[int, float] = defaultdict(float)
         for x in fj:
             post = postings.get(x)
-            if post and len(post) <= cap:
-                cands.update(post)
-        if not cands:
-            # Only common words: look for the source among the left sentences in the window.
-            cands = {i for x in fj for i in postings.get(x, ()) if lo <= i < hi}
+            if not post:
+                continue
+            if len(post) <= _GLOBAL_POSTINGS:
+                for i in post:
+                    acc[i] += idf[x]
+                continue
+            a, b = bisect_left(post, lo), bisect_left(post, hi)
+            if b - a <= _WINDOW_POSTINGS:
+                for i in post[a:b]:
+                    acc[i] += idf[x]
+        cands = heapq.nlargest(_CANDIDATES, acc, key=acc.__getitem__)
         best = None
         best_score = 0.0
         best_cover = 0.0

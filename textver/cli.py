@@ -8,6 +8,7 @@ fast and do not need jinja2 or BeautifulSoup.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sys
@@ -362,6 +363,9 @@ def compare(
 
     A REF is a file, an http(s) URL, or WORK:LABEL in the store.
     """
+    # A one-shot process over data with no reference cycles: the cyclic collector only costs
+    # time here (it rescans the millions of small objects a book makes; see compare.py).
+    gc.disable()
     store = _store(ctx)
     versions = _resolve(store, refs, selector, encoding, timeout)
     if color is None:

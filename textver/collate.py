@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from textver.align import features, stems
-from textver.compare import Comparison, build
+from textver.compare import Comparison, build, without_cycle_collector
 from textver.diff import EQUAL, INSERT
 from textver.errors import TextverError
 from textver.segment import Segmented, segment
@@ -197,7 +197,8 @@ def collate(versions: list[Version], *, base: str | None = None, strict: bool = 
         raise TextverError(f"{', '.join(labels) or 'collation'}: need at least two editions")
     if len(set(labels)) != len(labels):
         raise TextverError(f"{', '.join(labels)}: editions must have distinct labels")
-    segs = {v.label: segment(v.text, strict=strict) for v in versions}
+    with without_cycle_collector():
+        segs = {v.label: segment(v.text, strict=strict) for v in versions}
     if base is None:
         base_v = max(versions, key=lambda v: segs[v.label].word_count)
     else:
