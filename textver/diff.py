@@ -4,22 +4,52 @@ diff-match-patch diffs strings of characters; to make it diff *words* we give ev
 key its own code point (the same trick as its ``linesToChars``), diff the two code-point strings,
 and read the result back as runs of token indices.  Changes therefore always begin and end on
 word boundaries.  The time limit is switched off: a diff that gives up silently and reports
-"everything deleted, everything inserted" is worse than a slow one.  Callers keep inputs small
-(one aligned passage at a time), so this stays fast.
+"everything deleted, everything inserted" is worse than a slow one.
+
+Two implementations of the same algorithm are used, chosen by measurement: the C++ port
+(``fast-diff-match-patch``) when it is installed, several times faster on the word diffs of a
+heavily revised book, else Google's pure-Python one.  Both give identical results (a test
+checks this on random inputs), so the choice changes only the speed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from diff_match_patch import diff_match_patch
+from collections.abc import Callable, Iterable, Sequence
 
 EQUAL, DELETE, INSERT = 0, -1, 1
 # (op, a_lo, a_hi, b_lo, b_hi): a run of tokens a[a_lo:a_hi] and/or b[b_lo:b_hi].
 Opcode = tuple[int, int, int, int, int]
+# A diff of two strings as (op, length) runs, op being EQUAL, DELETE or INSERT.
+Runs = Callable[[str, str], Iterable[tuple[int, int]]]
 
-_dmp = diff_match_patch()
-_dmp.Diff_Timeout = 0
+
+def python_runs(a: str, b: str) -> Iterable[tuple[int, int]]:
+    """The diff by the reference pure-Python diff-match-patch, without a time limit."""
+    from diff_match_patch import diff_match_patch
+
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    return [(op, len(chunk)) for op, chunk in dmp.diff_main(a, b, False)]
+
+
+def _fast_runs_or_none() -> Runs | None:
+    try:
+        import fast_diff_match_patch
+    except ImportError:
+        return None
+    codes = {"=": EQUAL, "-": DELETE, "+": INSERT}
+    diff = fast_diff_match_patch.diff
+
+    def fast_runs(a: str, b: str) -> Iterable[tuple[int, int]]:
+        """The same diff by the C++ port of diff-match-patch."""
+        runs = diff(a, b, timelimit=0, checklines=False, cleanup="No", counts_only=True)
+        return [(codes[op], n) for op, n in runs]
+
+    return fast_runs
+
+
+fast_runs = _fast_runs_or_none()
+_runs: Runs = fast_runs or python_runs
 
 
 def _encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str]:
@@ -38,15 +68,17 @@ def _encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str]:
     return out[0], out[1]
 
 
-def diff_tokens(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
-    """Opcodes turning token keys ``a`` into ``b``; each token is equal, deleted or inserted."""
+def diff_tokens(a: Sequence[str], b: Sequence[str], runs: Runs | None = None) -> list[Opcode]:
+    """Opcodes turning token keys ``a`` into ``b``; each token is equal, deleted or inserted.
+
+    ``runs`` picks the diff implementation (tests compare them); by default the fastest one.
+    """
     if list(a) == list(b):
         return [(EQUAL, 0, len(a), 0, len(b))] if a else []
     sa, sb = _encode(a, b)
     ops: list[Opcode] = []
     i = j = 0
-    for op, chunk in _dmp.diff_main(sa, sb, False):
-        n = len(chunk)
+    for op, n in (runs or _runs)(sa, sb):
         if op == EQUAL:
             ops.append((EQUAL, i, i + n, j, j + n))
             i += n
