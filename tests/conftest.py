@@ -6,11 +6,13 @@ import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.http_pages import Handler, Server
 from textver.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -60,3 +62,26 @@ def tree_digest() -> Callable[[Path], str]:
         return h.hexdigest()
 
     return digest
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    """A local HTTP server (tests/http_pages.py), shut down after the module's tests."""
+    srv = Server(("127.0.0.1", 0), Handler)
+    srv.release = threading.Event()
+    srv.user_agents = []
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield srv
+    finally:
+        srv.release.set()  # let stalled handlers finish at once
+        srv.shutdown()
+        srv.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def base(server: Server) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}"

@@ -4,33 +4,13 @@ left exactly as it was."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.test_ingest_url import Handler, Server
 from textver.store import Store
 
 ESSAY = "A short essay.\n\nIt has two paragraphs, written for this test.\n"
-
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    srv = Server(("127.0.0.1", 0), Handler)
-    srv.release = threading.Event()
-    srv.user_agents = []
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        host, port = srv.server_address[:2]
-        yield f"http://{host}:{port}"
-    finally:
-        srv.release.set()
-        srv.shutdown()
-        srv.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -45,7 +25,8 @@ def inputs(tmp_path: Path) -> dict[str, Path]:
         "blank": b" \n\n\t\n",
         "nav-only.html": b"<html><body><nav><a href='/'>Home</a></nav><script>x()</script>"
         b"<footer>(c) nobody</footer></body></html>",
-        "broken.html": b"<html><body><article><p>Unclosed <b>bold<p>Second para</article></div></span>",
+        "broken.html": b"<html><body><article><p>Unclosed <b>bold<p>Second para</article>"
+        b"</div></span>",
     }
     out = {}
     for name, data in files.items():
@@ -105,9 +86,9 @@ def test_bad_files_for_add_and_compare(
 
 @pytest.mark.parametrize(("route", "problem"), URL_CASES)
 def test_bad_urls_for_add_and_compare(
-    route: str, problem: str, base_url: str, store: Store, textver_cmd, tree_digest
+    route: str, problem: str, base: str, store: Store, textver_cmd, tree_digest
 ) -> None:
-    url = base_url + route
+    url = base + route
     before = tree_digest(store.root)
     r = textver_cmd(
         "--store", store.root, "add", "essay", "--url", url, "-l", "web", "--timeout", "0.5"
