@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.http_pages import Server
+from tests.http_pages import SLOW_SECONDS, Server
 from textver.errors import TextverError
 from textver.ingest import fetch_url, load
 
