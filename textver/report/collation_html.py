@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from textver.collate import Collation, Row, Unit
 from textver.report.html import assets, environment
-from textver.report.model import Side
+from textver.report.model import _MINIMAP_BINS, Mark, Side
 from textver.report.model import _side as side_of
 from textver.report.tei import _reading as reading_text
 
@@ -105,6 +105,7 @@ class CollationReport:
     matrix: list[MatrixRow]
     rows: list[CRow]
     total: int  # navigable changes
+    minimap: list[Mark]
     strict: bool = False
 
     @property
@@ -135,6 +136,8 @@ class _Builder:
         self.total = 0
         self.differs = dict.fromkeys(self.others, 0)
         self.labels: dict[str, str] = {}  # change anchor -> its label
+        self.ticks: list[tuple[str, str, int, int]] = []  # (lane, anchor, words, base offset)
+        self.lpos = 0  # base offset reached, placing changes that have no base text
         self.sides = {
             v.label: side_of(v, col.segs[v.label].word_count, len(col.segs[v.label].paragraphs))
             for v in col.editions
@@ -172,8 +175,26 @@ class _Builder:
             matrix=matrix,
             rows=rows,
             total=self.total,
+            minimap=self._minimap(),
             strict=col.strict,
         )
+
+    def _minimap(self) -> list[Mark]:
+        """Changes binned along the base text: what editions lack on the left of the strip,
+        what they add on the right (as in the two-text report)."""
+        size = len(self.col.base.text) or 1
+        bins: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        for lane, anchor, words, offset in self.ticks:
+            b = min(int(offset / size * _MINIMAP_BINS), _MINIMAP_BINS - 1)
+            bins.setdefault((lane, b), []).append((anchor, words))
+        return [
+            Mark(lane, round(100 * b / _MINIMAP_BINS, 3), sum(w for _, w in ts), len(ts), ts[0][0])
+            for (lane, b), ts in sorted(bins.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+        ]
+
+    def _words(self, label: str, tokens: list[int] | None) -> int:
+        is_word = self.col.segs[label].is_word
+        return sum(1 for t in tokens or () if is_word[t])
 
     # --- one row ------------------------------------------------------------------------------
 
@@ -208,7 +229,11 @@ class _Builder:
                     self.differs[x] += 1
                 base_bits.append((unit, anchor, label, readings))
                 changes += 1
+                added = max(self._words(x, r[x]) for x in adders)
+                self.ticks.append(("add", anchor, added, self.lpos))
                 continue
+            base_seg = col.segs[self.base]
+            self.lpos = base_seg.tokens[(r[self.base] or [0])[-1]][1]
             lacking = [x for x in self.others if r[x] is None]
             for x in self.others:
                 if r[x]:
@@ -218,11 +243,13 @@ class _Builder:
                 continue
             anchor = self._anchor()
             changes += 1
-            if len(lacking) == len(self.others):
+            if len(lacking) == len(self.others) > 1:
                 label = f"only in {self.base}"
             else:
                 label = f"not in {_names(lacking)}"
             self.labels[anchor] = label
+            offset = base_seg.tokens[(r[self.base] or [0])[0]][0]
+            self.ticks.append(("cut", anchor, self._words(self.base, r[self.base]), offset))
             for x in lacking:
                 self.differs[x] += 1
                 if x in last:
@@ -292,10 +319,12 @@ class _Builder:
         seg = self.col.segs[label]
         text = seg.text
         out: list[list[Bit]] = []
-        for p in paras:
+        for n, p in enumerate(paras):
             start, end = seg.paragraphs[p]
             toks = seg.paragraph_tokens(p)
-            bits = [Bit(GAP, anchor=a, label=self.labels[a]) for a in gaps.get(toks.start - 1, ())]
+            # Lacking base text before the cell's first token; later keys follow their token.
+            before = gaps.get(toks.start - 1, ()) if n == 0 else ()
+            bits = [Bit(GAP, anchor=a, label=self.labels[a]) for a in before]
             pos = start
             i = toks.start
             while i < toks.stop:
@@ -324,6 +353,8 @@ class _Builder:
         adders = [x for x in self.others if row.cells[x]]
         label = f"added in {_names(adders)}"
         self.labels[anchor] = label
+        added = max(self._words(x, unit.readings[x]) for x in adders)
+        self.ticks.append(("add", anchor, added, self.lpos))
         groups: dict[tuple[str, ...], list[str]] = {}
         for x in adders:
             self.differs[x] += 1
