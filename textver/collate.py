@@ -148,6 +148,18 @@ class Collation:
                     run_key = None
         return units
 
+    def reading(self, label: str, tokens: list[int]) -> str:
+        """Edition ``label``'s own text of ``tokens``, a space after each that its text has."""
+        seg = self.segs[label]
+        text = seg.text
+        parts = []
+        for t in tokens:
+            start, end = seg.tokens[t]
+            parts.append(text[start:end])
+            if end < len(text) and text[end].isspace():
+                parts.append(" ")
+        return "".join(parts)
+
     def _paragraph_tokens(self, label: str, paragraphs: list[int]) -> list[int]:
         seg = self.segs[label]
         return [t for p in paragraphs for t in seg.paragraph_tokens(p)]

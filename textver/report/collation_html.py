@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 
 from textver.collate import Collation, Row, Unit
 from textver.report.html import assets, environment
-from textver.report.model import _MINIMAP_BINS, Mark, Side
-from textver.report.model import _side as side_of
-from textver.report.tei import _reading as reading_text
+from textver.report.model import MINIMAP_BINS, Mark, Side, side_of
 
 EQUAL = "equal"  # text every edition shares here
 LACK = "lack"  # base text some editions lack (base column)
@@ -185,10 +183,10 @@ class _Builder:
         size = len(self.col.base.text) or 1
         bins: dict[tuple[str, int], list[tuple[str, int]]] = {}
         for lane, anchor, words, offset in self.ticks:
-            b = min(int(offset / size * _MINIMAP_BINS), _MINIMAP_BINS - 1)
+            b = min(int(offset / size * MINIMAP_BINS), MINIMAP_BINS - 1)
             bins.setdefault((lane, b), []).append((anchor, words))
         return [
-            Mark(lane, round(100 * b / _MINIMAP_BINS, 3), sum(w for _, w in ts), len(ts), ts[0][0])
+            Mark(lane, round(100 * b / MINIMAP_BINS, 3), sum(w for _, w in ts), len(ts), ts[0][0])
             for (lane, b), ts in sorted(bins.items(), key=lambda kv: (kv[0][1], kv[0][0]))
         ]
 
@@ -269,7 +267,7 @@ class _Builder:
             keys = tuple(self.col.segs[x].keys[t] for t in toks)
             groups.setdefault(keys, []).append(x)
         return tuple(
-            Reading(_names(xs), reading_text(self.col, xs[0], unit.readings[xs[0]] or []).strip())
+            Reading(_names(xs), self.col.reading(xs[0], unit.readings[xs[0]] or []).strip())
             for xs in groups.values()
         )
 

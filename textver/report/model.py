@@ -59,7 +59,7 @@ RIGHT_ONLY = frozenset({"added paragraph", ADDED_SENTENCE, EXPANDED})
 
 _PROVENANCE_ORDER = ("publication", "date", "url", "language", "translator", "relation", "notes")
 _EXCERPT = 90
-_MINIMAP_BINS = 160
+MINIMAP_BINS = 160
 
 
 @dataclass(frozen=True)
@@ -366,8 +366,8 @@ class _Builder:
                 row.unchanged_run, run = run, 0
         summary = self._summary()
         return Report(
-            left=_side(c.left, c.stats["left_words"], len(self.ls.paragraphs)),
-            right=_side(c.right, c.stats["right_words"], len(self.rs.paragraphs)),
+            left=side_of(c.left, c.stats["left_words"], len(self.ls.paragraphs)),
+            right=side_of(c.right, c.stats["right_words"], len(self.rs.paragraphs)),
             summary=summary,
             rows=rows,
             edits=self.edits,
@@ -438,7 +438,7 @@ class _Builder:
         """Changes binned along the left text, so the strip stays small on a book."""
         bins: dict[tuple[str, int], list[Edit]] = {}
         for e in self.edits:
-            b = min(int(e.pos * _MINIMAP_BINS), _MINIMAP_BINS - 1)
+            b = min(int(e.pos * MINIMAP_BINS), MINIMAP_BINS - 1)
             if e.label in _STRUCTURE:
                 bins.setdefault(("move", b), []).append(e)
                 continue
@@ -449,7 +449,7 @@ class _Builder:
         marks = []
         for (lane, b), edits in sorted(bins.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             words = sum(e.removed if lane == "cut" else e.added for e in edits)
-            top = round(100 * b / _MINIMAP_BINS, 3)
+            top = round(100 * b / MINIMAP_BINS, 3)
             marks.append(Mark(lane, top, words, len(edits), edits[0].anchor))
         return marks
 
@@ -472,7 +472,7 @@ def _excerpt(runs: list[Run]) -> str:
     return ""
 
 
-def _side(v: Version, words: int, paragraphs: int) -> Side:
+def side_of(v: Version, words: int, paragraphs: int) -> Side:
     meta = {k: str(val) for k, val in v.meta.items() if val not in (None, "")}
     names = [k for k in _PROVENANCE_ORDER if k in meta]
     names += sorted(k for k in meta if k not in _PROVENANCE_ORDER)

@@ -21,22 +21,9 @@ def witness_id(label: str) -> str:
     return "w-" + _NOT_NAME.sub("_", label)
 
 
-def _reading(col: Collation, label: str, tokens: list[int]) -> str:
-    """The edition's own text of ``tokens``, with single spaces where its text had space."""
-    seg = col.segs[label]
-    text = seg.text
-    parts = []
-    for t in tokens:
-        start, end = seg.tokens[t]
-        parts.append(text[start:end])
-        if end < len(text) and text[end].isspace():
-            parts.append(" ")
-    return "".join(parts)
-
-
 def _unit_text(col: Collation, unit: Unit) -> dict[str, str | None]:
     return {
-        label: None if toks is None else _reading(col, label, toks)
+        label: None if toks is None else col.reading(label, toks)
         for label, toks in unit.readings.items()
     }
 
@@ -124,7 +111,7 @@ def to_collatex_json(col: Collation) -> dict:
                             "_sigil": label,
                             "_token_array_position": counters[label],
                             "n": col.segs[label].keys[t],
-                            "t": _reading(col, label, [t]),
+                            "t": col.reading(label, [t]),
                         }
                     )
                     counters[label] += 1
