@@ -9,10 +9,14 @@ variants, soft hyphens) are folded away; ``strict=True`` keeps the raw token ins
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from array import array
 from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import overload
 
 Span = tuple[int, int]
 
@@ -153,6 +157,41 @@ def _is_abbreviation(text: str, sent_start: int, dot: int) -> bool:
 # --- a whole document -------------------------------------------------------------------------
 
 
+class Spans(Sequence[Span]):
+    """The ``(start, end)`` offsets of every token, stored as one flat array of integers.
+
+    A book has millions of tokens; as a list of tuples they cost about 120 bytes each, as an
+    array 16.  Indexing still gives a tuple.
+    """
+
+    __slots__ = ("_bounds",)
+
+    def __init__(self, bounds: array) -> None:
+        self._bounds = bounds  # start0, end0, start1, end1, ...
+
+    def __len__(self) -> int:
+        return len(self._bounds) // 2
+
+    @overload
+    def __getitem__(self, k: int) -> Span: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Span]: ...
+
+    def __getitem__(self, k: int | slice) -> Span | list[Span]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        b = self._bounds
+        return b[2 * k], b[2 * k + 1]
+
+    def __iter__(self) -> Iterator[Span]:
+        b = self._bounds
+        return zip(b[0::2], b[1::2], strict=True)
+
+
 @dataclass
 class Segmented:
     """A text cut into paragraphs, sentences and tokens; every span indexes ``text``.
@@ -166,7 +205,7 @@ class Segmented:
     sentences: list[Span]
     sentence_paragraph: list[int]  # paragraph index of each sentence
     paragraph_sentences: list[range]  # sentence indices of each paragraph
-    tokens: list[Span]
+    tokens: Spans
     keys: list[str]  # comparison key of each token
     is_word: list[bool]
     sentence_tokens: list[range]  # token indices of each sentence
@@ -192,14 +231,19 @@ def segment(text: str, *, strict: bool = False) -> Segmented:
     # Splitting on the captured token pattern leaves [space, token, space, token, ..., space];
     # running sums of the piece lengths give every token's offsets without a Python loop.
     pieces = _TOKEN_SPLIT.split(text)
-    raw = pieces[1::2]
-    ends = list(accumulate(map(len, pieces)))
-    tokens = list(zip(ends[0:-1:2], ends[1::2], strict=True))
-    keys = raw if strict or text.isascii() else [t if t.isascii() else fold(t) for t in raw]
+    # Token strings repeat (a book has a few thousand distinct words), so each is kept once.
+    raw = list(map(sys.intern, pieces[1::2]))
+    bounds = array("q", accumulate(map(len, pieces)))
+    del pieces, bounds[-1]
+    tokens = Spans(bounds)
+    if strict or text.isascii():
+        keys = raw
+    else:
+        keys = list(map(sys.intern, [t if t.isascii() else fold(t) for t in raw]))
     is_match = _IS_WORD.match
     # Punctuation tokens are single characters, so only those need the regex.
     is_word = [len(t) > 1 or is_match(t) is not None for t in raw]
-    starts = [a for a, _ in tokens]
+    starts = bounds[0::2]
     sentences: list[Span] = []
     sentence_paragraph: list[int] = []
     paragraph_sentences: list[range] = []
