@@ -211,9 +211,9 @@ def test_too_large_file_is_refused_before_reading(
 def test_file_over_the_real_limit(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     with path.open("wb") as f:
-        f.truncate(64 * 1024 * 1024 + 1)  # sparse: no disk space, and never read
+        f.truncate(16 * 1024 * 1024 + 1)  # sparse: no disk space, and never read
     message = error_of(load_file, path)
-    assert message == (f"{path}: too large (67108865 bytes; the limit is 67108864 bytes, 64 MiB)")
+    assert message == (f"{path}: too large (16777217 bytes; the limit is 16777216 bytes, 16 MiB)")
 
 
 # --- HTML -------------------------------------------------------------------------------------

@@ -29,8 +29,11 @@ if TYPE_CHECKING:  # the network modules are imported only when a URL is fetched
     import http.client
     import urllib.request
 
-MAX_INPUT_BYTES = 64 * 1024 * 1024
-"""Largest file :func:`load_file` accepts (64 MiB): far beyond any book, small enough for memory."""
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+"""Largest file :func:`load_file` accepts (16 MiB, some 2.7 million words: a hundred books).
+
+Comparing costs about 30 bytes of memory per byte of text, so two files at the limit need
+about 1 GB; past it the input is refused with a clear error instead of exhausting memory."""
 
 MAX_URL_BYTES = 16 * 1024 * 1024
 """Default download cap of :func:`fetch_url` (16 MiB); an article page is a few hundred KiB."""
@@ -176,7 +179,7 @@ def _decode(
 def load_file(
     path: str | Path, *, selector: str | None = None, encoding: str | None = None
 ) -> Version:
-    """Read a plain-text or HTML file of at most :data:`MAX_INPUT_BYTES` (64 MiB).
+    """Read a plain-text or HTML file of at most :data:`MAX_INPUT_BYTES` (16 MiB).
 
     A file is HTML if its suffix is .html/.htm/.xhtml or it starts like an HTML document; then
     its article text is extracted (``selector`` picks the container; plain text ignores it).
