@@ -1,0 +1,806 @@
+"""Generate abridgements of a real text whose true alignment is known, to score an aligner on.
+
+An abridged reprint is made from its source by an editor who drops paragraphs and sentences, cuts
+the tail off a long sentence, splits a paragraph, condenses two or three paragraphs into one,
+moves a passage, opens a sentence with "However," and swaps a word here and there.  We imitate
+that editor, but keep books: the right text is built only from *pieces*, each either a slice of
+the left text (copied at token boundaries, so it remembers where it came from) or a new string.
+After the right text is rendered it is segmented exactly as textver segments it, and every right
+token is traced back through the pieces to the left token it was copied from, or to nothing.  The
+truth (paragraph links, removed words, inserted words, moved paragraphs) is read off that trace,
+never off the editing plan, so it cannot drift from the text the aligner actually sees.
+
+The editor is kept plausible, and the truth unambiguous, by a few rules: a tail is cut only at a
+clause end (comma, semicolon, colon, dash, "but"), keeping two fifths of the sentence, never
+after an opening phrase ("By a similar process of selection.") and never where the shortened
+sentence would also be the opening of another sentence or end on the word the full one ends on
+(a word diff could then keep either occurrence); a condensed paragraph takes the topic sentence
+(and sometimes one more) of each source paragraph, only full statements that end with a full
+stop, and never headings, boxes or list items ("c) ..."); a connective is put only before
+prose that does not already open with one, lower-casing the old first word unless it is a name;
+one word at most is swapped per sentence; a moved paragraph holds ten words or more (twenty if
+possible) and jumps over half as many words again as it holds, so that it, and not its
+neighbours, is what moved.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+
+from textver.segment import Segmented, count_words, segment
+
+CONNECTIVES = ("However,", "Indeed,", "In short,", "Moreover,", "Thus,", "Still,")
+# Replacements an editor might make (each fits wherever the word it replaces does); a word not
+# listed is swapped for a word from elsewhere in the text.
+SYNONYMS = {
+    "large": "great",
+    "great": "large",
+    "small": "little",
+    "little": "small",
+    "often": "frequently",
+    "many": "numerous",
+    "important": "significant",
+    "must": "should",
+    "may": "might",
+    "might": "may",
+    "think": "believe",
+    "believe": "think",
+    "clear": "evident",
+    "probably": "likely",
+    "different": "distinct",
+    "common": "usual",
+    "show": "demonstrate",
+    "shows": "demonstrates",
+    "seems": "appears",
+    "very": "highly",
+    "change": "shift",
+    "changes": "shifts",
+    "any": "every",
+    "together": "jointly",
+    "several": "various",
+    "known": "recognised",
+    "work": "labour",
+    "new": "novel",
+    "conditions": "circumstances",
+    "effect": "result",
+}
+# Sentence openers that an editor lower-cases after prefixing a connective.
+_LOWER_AFTER_CONNECTIVE = frozenset(
+    {
+        *("the", "a", "an", "it", "this", "that", "these", "those", "there", "we", "our"),
+        *("in", "on", "at", "if", "when", "as", "but", "and", "some", "many", "such", "no"),
+        *("nor", "each", "every", "all", "any", "one", "for", "to", "with", "from", "by"),
+        *("so", "yet", "it's"),
+    }
+)
+# Openers that already link a sentence to the one before it.
+_ADVERBIAL = frozenset(
+    {
+        *("however", "indeed", "thus", "moreover", "still", "but", "and", "yet", "so"),
+        *("therefore", "finally", "also", "hence", "nor", "or", "furthermore"),
+        *("nevertheless", "accordingly", "then"),
+    }
+)
+# Openers of a phrase or clause that cannot stand alone as a sentence.
+_INTRO = frozenset(
+    {
+        *("if", "when", "whenever", "although", "though", "while", "because", "since"),
+        *("unless", "whether", "as", "after", "before", "once", "until", "where", "by", "in"),
+        *("on", "for", "with", "without", "from", "to", "at", "under", "after", "during"),
+        *("having", "being", "owing", "considering", "given", "according"),
+    }
+)
+# Tokens after which a sentence reads as complete when its tail is cut.
+# ("and" and "or" are left out: they join adjectives and nouns as often as clauses.)
+_CLAUSE_END = frozenset({",", ";", ":", "\u2014", "\u2013", "but", "while", "whereas"})
+
+
+@dataclass
+class Piece:
+    """A run of right text: copied from the left text at offset ``src``, or new (``src`` None)."""
+
+    text: str
+    src: int | None
+
+
+@dataclass
+class Sentence:
+    """A right sentence: the left sentence it started from (None for a new one) and its pieces."""
+
+    src: int | None
+    pieces: list[Piece]
+
+
+@dataclass
+class Unit:
+    """A right paragraph in the making; ``moved`` marks a paragraph the editor relocated."""
+
+    paras: list[int]  # left paragraphs it was made from
+    sentences: list[Sentence]
+    moved: bool = False
+
+
+@dataclass
+class Abridgement:
+    """A generated right text with its truth, all in token indices of the two segmentations."""
+
+    left: Segmented
+    right: Segmented
+    origin: list[int]  # per right token: the left token it was copied from, or -1 if new
+    para_links: set[tuple[int, int]]  # (left paragraph, right paragraph) sharing a copied token
+    removed_words: set[int]  # left word tokens copied nowhere
+    inserted_words: set[int]  # right word tokens that are new
+    moved: set[int]  # right paragraphs that were moved (or hold text of a moved unit)
+    log: list[str]  # the operations applied, for reproducers
+
+    @property
+    def kept_share(self) -> float:
+        lw = self.left.word_count
+        return (lw - len(self.removed_words)) / lw if lw else 1.0
+
+
+class Draft:
+    """The editor's working copy of ``text``: units of sentences of pieces, edited in place.
+
+    Every operation names left paragraphs, sentences and tokens by their index in the left
+    segmentation, so a test can apply one operation and check the bookkeeping of exactly that one.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.seg = segment(text)
+        self.units: list[Unit] = []
+        self.log: list[str] = []
+        seg = self.seg
+        for p, sents in enumerate(seg.paragraph_sentences):
+            self.units.append(Unit([p], [self._fresh(s) for s in sents]))
+
+    def lowers_after_connective(self, tok: str) -> bool:
+        """Whether an editor would lower-case ``tok`` once it no longer opens the sentence: a
+        common opener always; another capitalised word when the text also uses it in lower
+        case and never capitalises it mid-sentence (which would make it a name)."""
+        if not tok[:1].isupper() or tok == "I" or (tok.isupper() and len(tok) > 1):
+            return False
+        low = tok.lower()
+        return low.split("'")[0].split("\u2019")[0] in _LOWER_AFTER_CONNECTIVE or (
+            low in self._lower_words and tok not in self._names
+        )
+
+    @cached_property
+    def _names(self) -> frozenset[str]:
+        """Words capitalised inside sentences (not after a colon or an opening quote) more
+        often than they are written in lower case: names, and terms a licence defines."""
+        seg = self.seg
+        upper: Counter[str] = Counter()
+        lower: Counter[str] = Counter()
+        for rng in seg.sentence_tokens:
+            for t in range(rng.start + 1, rng.stop):
+                w = self.text[slice(*seg.tokens[t])]
+                if w[:1].islower():
+                    lower[w] += 1
+                elif w[:1].isupper() and seg.keys[t - 1] not in (".", ":", '"', "\u201c", "\u2018"):
+                    upper[w] += 1
+        return frozenset(w for w, n in upper.items() if n > lower[w.lower()])
+
+    @cached_property
+    def _lower_words(self) -> frozenset[str]:
+        seg = self.seg
+        return frozenset(w for w in (self.text[a:b] for a, b in seg.tokens) if w[:1].islower())
+
+    def _fresh(self, s: int) -> Sentence:
+        a, b = self.seg.sentences[s]
+        return Sentence(s, [Piece(self.text[a:b], a)])
+
+    # --- finding things ------------------------------------------------------------------------
+
+    def unit_of_para(self, p: int) -> int:
+        """Index of the unit still holding left paragraph ``p``."""
+        for u, unit in enumerate(self.units):
+            if p in unit.paras:
+                return u
+        raise KeyError(f"paragraph {p} is no longer in the draft")
+
+    def sentence(self, s: int) -> Sentence:
+        for unit in self.units:
+            for sent in unit.sentences:
+                if sent.src == s:
+                    return sent
+        raise KeyError(f"sentence {s} is no longer in the draft")
+
+    def kept_sentences(self) -> list[int]:
+        return [sent.src for unit in self.units for sent in unit.sentences if sent.src is not None]
+
+    def kept_words(self) -> int:
+        seg = self.seg
+        return sum(
+            sum(seg.is_word[t] for t in seg.sentence_tokens[s]) for s in self.kept_sentences()
+        )
+
+    # --- operations ----------------------------------------------------------------------------
+
+    def drop_paragraph(self, p: int) -> None:
+        """Remove the whole unit holding left paragraph ``p``."""
+        del self.units[self.unit_of_para(p)]
+        self.log.append(f"drop paragraph {p}")
+
+    def drop_sentence(self, s: int) -> None:
+        """Remove left sentence ``s`` (and its unit, if that leaves it empty)."""
+        for u, unit in enumerate(self.units):
+            for k, sent in enumerate(unit.sentences):
+                if sent.src == s:
+                    del unit.sentences[k]
+                    if not unit.sentences:
+                        del self.units[u]
+                    self.log.append(f"drop sentence {s}")
+                    return
+        raise KeyError(f"sentence {s} is no longer in the draft")
+
+    def cut_tail(self, s: int, k: int) -> None:
+        """Keep the first ``k`` words of sentence ``s`` and end it with a full stop."""
+        seg = self.seg
+        words = [t for t in seg.sentence_tokens[s] if seg.is_word[t]]
+        if not 0 < k < len(words):
+            raise ValueError(f"sentence {s} has {len(words)} words; cannot keep {k}")
+        end = seg.tokens[words[k - 1]][1]
+        sent = self.sentence(s)
+        kept: list[Piece] = []
+        for piece in sent.pieces:
+            if piece.src is None:
+                kept.append(piece)
+                continue
+            if piece.src >= end:
+                break
+            kept.append(Piece(piece.text[: end - piece.src], piece.src))
+            if piece.src + len(piece.text) >= end:
+                break
+        kept.append(Piece(".", None))
+        sent.pieces = kept
+        self.log.append(f"cut sentence {s} after word {k}")
+
+    def swap_token(self, t: int, new: str) -> None:
+        """Replace left token ``t`` (still copied somewhere) by the new string ``new``."""
+        self._replace(t, new)
+        self.log.append(f"swap token {t} {self.text[slice(*self.seg.tokens[t])]!r} -> {new!r}")
+
+    def _replace(self, t: int, new: str) -> None:
+        a, b = self.seg.tokens[t]
+        s = self._sentence_of_token(t)
+        sent = self.sentence(s)
+        for n, piece in enumerate(sent.pieces):
+            if piece.src is not None and piece.src <= a and b <= piece.src + len(piece.text):
+                i, j = a - piece.src, b - piece.src
+                parts = [
+                    Piece(piece.text[:i], piece.src),
+                    Piece(new, None),
+                    Piece(piece.text[j:], b),
+                ]
+                sent.pieces[n : n + 1] = [x for x in parts if x.text]
+                return
+        raise KeyError(f"token {t} is not copied in the draft")
+
+    def add_connective(self, s: int, word: str) -> None:
+        """Open sentence ``s`` with ``word`` ("However,"), lower-casing a common first word."""
+        seg = self.seg
+        first = seg.sentence_tokens[s].start
+        a, b = seg.tokens[first]
+        tok = self.text[a:b]
+        lower = self.lowers_after_connective(tok)
+        if lower:
+            self._replace(first, tok.lower())
+        self.sentence(s).pieces.insert(0, Piece(word + " ", None))
+        note = f" (lower-casing {tok!r})" if lower else ""
+        self.log.append(f"connective {word!r} before sentence {s}{note}")
+
+    def split_paragraph(self, p: int, at: int) -> None:
+        """Break the unit holding left paragraph ``p`` before its ``at``-th remaining sentence."""
+        self.split_unit(self.unit_of_para(p), at)
+
+    def split_unit(self, u: int, at: int) -> None:
+        """Break unit ``u`` in two before its ``at``-th sentence; both parts keep its flags."""
+        unit = self.units[u]
+        if not 0 < at < len(unit.sentences):
+            raise ValueError(f"cannot split a {len(unit.sentences)}-sentence paragraph at {at}")
+        second = Unit(list(unit.paras), unit.sentences[at:], unit.moved)
+        unit.sentences = unit.sentences[:at]
+        self.units.insert(u + 1, second)
+        self.log.append(f"split paragraph {unit.paras} before its sentence {at}")
+
+    def condense(self, picks: list[list[int]], connective: str | None = None) -> None:
+        """Make one paragraph of the sentences ``picks[i]`` of consecutive paragraphs.
+
+        Each ``picks[i]`` lists left sentences of one paragraph; everything else those paragraphs
+        held is dropped.  ``connective`` opens the second paragraph's contribution, as an editor
+        running two paragraphs together would write.
+        """
+        paras = [self.seg.sentence_paragraph[group[0]] for group in picks]
+        units = sorted({self.unit_of_para(p) for p in paras})
+        chosen = [s for group in picks for s in group]
+        by_src = {
+            sent.src: sent
+            for u in units
+            for sent in self.units[u].sentences
+            if sent.src is not None
+        }
+        new = Unit(paras, [by_src[s] for s in chosen])
+        for u in reversed(units[1:]):
+            del self.units[u]
+        self.units[units[0]] = new
+        if connective and len(picks) > 1:
+            self.add_connective(picks[1][0], connective)
+        self.log.append(f"condense paragraphs {paras} keeping sentences {picks}")
+
+    def move(self, u: int, to: int) -> None:
+        """Move unit ``u`` so that it ends up at position ``to`` of the unit list."""
+        unit = self.units.pop(u)
+        unit.moved = True
+        self.units.insert(to, unit)
+        self.log.append(f"move unit {u} (left paragraphs {unit.paras}) to position {to}")
+
+    def _sentence_of_token(self, t: int) -> int:
+        starts = [rng.start for rng in self.seg.sentence_tokens]
+        return bisect.bisect_right(starts, t) - 1
+
+    # --- the result ----------------------------------------------------------------------------
+
+    def render(self) -> Abridgement:
+        """The right text, segmented, with every token traced to its origin."""
+        chunks: list[str] = []
+        starts: list[int] = []  # right offset of each piece
+        pieces: list[Piece] = []
+        unit_spans: list[tuple[int, int, bool]] = []
+        pos = 0
+
+        def put(piece: Piece) -> None:
+            nonlocal pos
+            starts.append(pos)
+            pieces.append(piece)
+            chunks.append(piece.text)
+            pos += len(piece.text)
+
+        for n, unit in enumerate(self.units):
+            if n:
+                put(Piece("\n\n", None))
+            begin = pos
+            for k, sent in enumerate(unit.sentences):
+                if k:
+                    put(Piece(" ", None))
+                for piece in sent.pieces:
+                    put(piece)
+            unit_spans.append((begin, pos, unit.moved))
+        right_text = "".join(chunks)
+        right = segment(right_text)
+        left = self.seg
+
+        tok_at = {span[0]: i for i, span in enumerate(left.tokens)}
+        origin: list[int] = []
+        for s, e in right.tokens:
+            k = bisect.bisect_right(starts, s) - 1
+            piece, p0 = pieces[k], starts[k]
+            src = -1
+            if piece.src is not None and e <= p0 + len(piece.text):
+                t = tok_at.get(piece.src + s - p0)
+                if t is not None and left.tokens[t][1] - left.tokens[t][0] == e - s:
+                    src = t
+            origin.append(src)
+
+        left_para = token_paragraphs(left)
+        right_para = token_paragraphs(right)
+        para_links = {(left_para[o], right_para[t]) for t, o in enumerate(origin) if o >= 0}
+        copied = {o for o in origin if o >= 0}
+        removed = {t for t in range(len(left.tokens)) if left.is_word[t] and t not in copied}
+        inserted = {t for t, o in enumerate(origin) if o < 0 and right.is_word[t]}
+        moved = {
+            q
+            for q, (a, b) in enumerate(right.paragraphs)
+            if any(m and a < e and s < b for s, e, m in unit_spans)
+        }
+        return Abridgement(left, right, origin, para_links, removed, inserted, moved, self.log)
+
+
+def check_truth(a: Abridgement) -> None:
+    """Raise AssertionError if the truth of ``a`` contradicts its texts: a copied token must be
+    the very same text as its origin, each left token copied at most once, every new right word
+    counted as inserted, every left word either copied or removed."""
+    L, R = a.left, a.right
+    seen: set[int] = set()
+    for t, o in enumerate(a.origin):
+        if o < 0:
+            assert not R.is_word[t] or t in a.inserted_words, f"new right word {t} not inserted"
+            continue
+        assert o not in seen, f"left token {o} copied twice"
+        seen.add(o)
+        assert L.text[slice(*L.tokens[o])] == R.text[slice(*R.tokens[t])], f"token {t} != {o}"
+    left_words = {t for t, w in enumerate(L.is_word) if w}
+    assert a.removed_words == left_words - seen, "removed words are not the uncopied ones"
+    assert all(0 <= q < len(R.paragraphs) for q in a.moved), "moved paragraph out of range"
+
+
+def token_paragraphs(seg: Segmented) -> list[int]:
+    """The paragraph index of every token of ``seg``."""
+    out = [0] * len(seg.tokens)
+    for p in range(len(seg.paragraphs)):
+        for t in seg.paragraph_tokens(p):
+            out[t] = p
+    return out
+
+
+# --- the random editor --------------------------------------------------------------------------
+
+LEVELS = ("light", "heavy")
+
+
+def abridge(text: str, level: str, seed: int) -> Abridgement:
+    """An abridgement of ``text``: ``light`` (a few of each operation) or ``heavy`` (about one
+    sixth of the words kept, as in a newspaper's reprint of a long essay).
+
+    Every operation is used at both levels; the random choices depend only on ``seed``.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    rng = random.Random(f"{level}:{seed}")
+    d = Draft(text)
+    _Editor(d, rng, heavy=level == "heavy").run()
+    return d.render()
+
+
+class _Editor:
+    """Chooses the operations; the Draft does the bookkeeping."""
+
+    def __init__(self, draft: Draft, rng: random.Random, heavy: bool) -> None:
+        self.d = draft
+        self.rng = rng
+        self.heavy = heavy
+        seg = draft.seg
+        self.words_of = [sum(seg.is_word[t] for t in rng_) for rng_ in seg.sentence_tokens]
+        self.untouchable: set[int] = set()  # left paragraphs in condensed units
+        self.split_paras: set[int] = set()  # left paragraphs split in two (never dropped whole)
+        # Prose paragraphs, as opposed to boxes, rules and tables of punctuation.
+        self.prose = [self._is_prose(p) for p in range(len(seg.paragraphs))]
+
+    def title_case(self, s: int) -> bool:
+        """Whether sentence ``s`` reads as a heading: most of its longer words capitalised."""
+        seg, text = self.d.seg, self.d.text
+        words = [text[slice(*seg.tokens[t])] for t in seg.sentence_tokens[s] if seg.is_word[t]]
+        long = [w for w in words[1:] if len(w) >= 4]
+        return bool(long) and sum(w[:1].isupper() for w in long) > 0.5 * len(long)
+
+    def _is_prose(self, p: int) -> bool:
+        """Prose ends like a sentence and is mostly words: not a heading ("Breeds of the
+        Domestic Pigeon, their Differences and Origin."), a box or a rule."""
+        seg, text = self.d.seg, self.d.text
+        toks = seg.paragraph_tokens(p)
+        end = text[seg.paragraphs[p][0] : seg.paragraphs[p][1]].rstrip("\"'\u201d\u2019)]")
+        if end[-1:] not in (".", "?", "!", ":", ";"):
+            return False
+        words = [text[slice(*seg.tokens[t])] for t in toks if seg.is_word[t]]
+        if len(words) < 0.6 * len(toks):
+            return False
+        sents = seg.paragraph_sentences[p]
+        return not (len(sents) == 1 and self.title_case(sents[0]))
+
+    def run(self) -> None:
+        seg = self.d.seg
+        n_par = len(seg.paragraphs)
+        total = sum(self.words_of)
+        scale = max(1, n_par // 25)
+        self.condense(n=max(1, n_par // 10) if self.heavy else scale)
+        if self.heavy:
+            # Split first: few paragraphs of four sentences outlive a heavy abridgement.
+            self.splits(max(1, n_par // 40))
+            target = total / 6 * 1.12  # tail cuts take the rest
+            self.drop_sentences(2)
+            self.drop_paragraphs_to(total * 0.42)
+            self.drop_sentences_to(target)
+            self.drop_paragraphs_to(target)
+            self.drop_paragraphs_to(target, condensed=True)
+        else:
+            self.drop_paragraphs(2 * scale)
+            self.drop_sentences(3 * scale)
+        kept = self.d.kept_sentences()
+        self.cut_tails(max(2, len(kept) // 10) if self.heavy else 2 * scale)
+        self.connectives(max(2, len(kept) // 12) if self.heavy else 2 * scale)
+        self.swaps(max(3, len(kept) // 8) if self.heavy else 3 * scale)
+        if not self.heavy:
+            self.splits(scale)
+        self.moves(max(1, len(self.d.units) // 15) if self.heavy else scale)
+
+    # Paragraph-level -----------------------------------------------------------------------------
+
+    def condense(self, n: int) -> None:
+        seg, text = self.d.seg, self.d.text
+        prose = {p for p in range(len(seg.paragraphs)) if self.prose[p]}
+        multi = {p for p in prose if len(seg.paragraph_sentences[p]) >= 2}
+        starts = [p for p in prose if p + 1 in prose]
+        self.rng.shuffle(starts)
+        # Condensing proper (paragraphs of several sentences) first; merging short ones if the
+        # text has too few of those, as a list of one-sentence clauses does.
+        starts.sort(key=lambda p: -((p in multi) + (p + 1 in multi)))
+        used: set[int] = set()
+        for p in starts:
+            if n <= 0:
+                break
+            width = 3 if p + 2 in prose and self.rng.random() < 0.5 else 2
+            group = list(range(p, p + width))
+            if used & set(range(p - 1, p + width + 1)):
+                continue
+            picks = []
+            for q in group:
+                sents = list(seg.paragraph_sentences[q])
+                # An editor keeps the topic sentence (not a run-in heading), sometimes one more;
+                # run into another paragraph, it must still read as a sentence ("c) ..." won't).
+                fits = [x for x in sents if self.words_of[x] >= 6 and self.full_stop(x)]
+                if q != p:
+                    fits = [x for x in fits if self.capitalised(x)]
+                if not fits:
+                    break
+                take = [fits[0]]
+                rest = [
+                    x for x in sents if x != fits[0] and self.capitalised(x) and self.full_stop(x)
+                ]
+                if len(sents) > 2 and rest and self.rng.random() < 0.4:
+                    take.append(self.rng.choice(rest))
+                picks.append(sorted(take))
+            if len(picks) < len(group):
+                continue
+            conn = None
+            if self.opens_plainly(picks[1][0]) and self.rng.random() < 0.5:
+                first = text[slice(*seg.tokens[seg.sentence_tokens[picks[1][0]].start])]
+                conn = self.rng.choice([c for c in CONNECTIVES if c.split()[0] != first])
+            self.d.condense(picks, conn)
+            used.update(group)
+            n -= 1
+        self.untouchable = used
+
+    def _free_paragraphs(self) -> list[int]:
+        present = {p for unit in self.d.units for p in unit.paras}
+        return sorted(present - self.untouchable - self.split_paras)
+
+    def drop_paragraphs(self, n: int) -> None:
+        free = self._free_paragraphs()
+        for p in self.rng.sample(free, min(n, max(0, len(free) - 2))):
+            self.d.drop_paragraph(p)
+
+    def drop_paragraphs_to(self, target: float, condensed: bool = False) -> None:
+        """Drop whole paragraphs until ``target`` words are left; with ``condensed``, condensed
+        paragraphs too (all but one), for a short text that condensing alone kept too long."""
+        free = self._free_paragraphs()
+        self.rng.shuffle(free)
+        if condensed:
+            merged = [u.paras[0] for u in self.d.units if len(u.paras) > 1]
+            free += self.rng.sample(merged, max(0, len(merged) - 1))
+        for p in free:
+            kept = self.d.kept_words()
+            if kept <= target or len(self.d.units) <= 3:
+                break
+            unit = self.d.units[self.d.unit_of_para(p)]
+            words = sum(self.words_of[x.src] for x in unit.sentences if x.src is not None)
+            if kept - words >= 0.75 * target:  # not so far below the target
+                self.d.drop_paragraph(p)
+
+    # Sentence-level -------------------------------------------------------------------------------
+
+    def _droppable(self) -> list[int]:
+        """Kept sentences whose unit would keep at least one other sentence."""
+        out = []
+        for unit in self.d.units:
+            if set(unit.paras) & self.untouchable:
+                continue
+            srcs = [s.src for s in unit.sentences if s.src is not None]
+            if len(srcs) >= 2:
+                out.extend(srcs[1:])  # the topic sentence stays
+        return out
+
+    def drop_sentences(self, n: int) -> None:
+        cands = self._droppable()
+        for s in self.rng.sample(cands, min(n, len(cands))):
+            self.d.drop_sentence(s)
+
+    def drop_sentences_to(self, target: float) -> None:
+        while self.d.kept_words() > target:
+            cands = self._droppable()
+            if not cands:
+                break
+            self.d.drop_sentence(self.rng.choice(cands))
+
+    def cut_tails(self, n: int) -> None:
+        """Cut long sentences at a clause end; shorter ones only if too few long ones will do."""
+        done: set[int] = set()
+        for least in (12, 8):
+            cands = [s for s in self.d.kept_sentences() if self.words_of[s] >= least]
+            self.rng.shuffle(cands)
+            for s in cands:
+                if len(done) >= n:
+                    return
+                cuts = self.clause_ends(s) if s not in done else []
+                if cuts:
+                    self.d.cut_tail(s, self.rng.choice(cuts))
+                    done.add(s)
+
+    def clause_ends(self, s: int) -> list[int]:
+        """Word counts ``k`` after which sentence ``s`` can end and still read as a sentence:
+        before a comma, semicolon, colon, dash or "but", with five words or two fifths of the
+        sentence kept and three words or more cut, and no quotation or bracket left open."""
+        seg, text = self.d.seg, self.d.text
+        toks = seg.sentence_tokens[s]
+        out = []
+        k = 0
+        depth = 0
+        for t in toks:
+            tok = text[slice(*seg.tokens[t])]
+            if tok in ("(", "[", "\u201c"):
+                depth += 1
+            elif tok in (")", "]", "\u201d"):
+                depth -= 1
+            elif tok == '"':
+                depth += 1 if depth == 0 else -1
+            if not seg.is_word[t]:
+                continue
+            k += 1
+            nxt = text[slice(*seg.tokens[t + 1])] if t + 1 < toks.stop else ""
+            if depth == 0 and nxt.lower() in _CLAUSE_END:
+                out.append(k)
+        # An opening phrase or subordinate clause ("By a similar process of selection, ...",
+        # "If it is not possible, ...") is not a sentence on its own: cut after it, not at it.
+        words = [t for t in toks if seg.is_word[t]]
+        if out and text[slice(*seg.tokens[words[0]])].lower() in _INTRO:
+            out = out[1:]
+        n = len(words)
+        out = [k for k in out if max(5, 0.4 * n) <= k <= n - 3]
+        # If the cut sentence ends on the word the full one ends on ("... of this License."
+        # twice), or is also the opening of another sentence ("Subject to the terms and
+        # conditions of this License, each Contributor hereby grants ..." opens two sections),
+        # either occurrence could be its source: the truth would be ambiguous.
+        return [
+            k
+            for k in out
+            if seg.keys[words[k - 1]] != seg.keys[words[-1]] and not self._shared_opening(s, k)
+        ]
+
+    def _shared_opening(self, s: int, k: int) -> bool:
+        """Whether another sentence of the text opens with the same first ``k`` words as ``s``."""
+        head = self._opening(s, k)
+        return any(
+            self._opening(x, k) == head
+            for x in self._same_start.get(self._opening(s, 3), ())
+            if x != s
+        )
+
+    def _opening(self, s: int, k: int) -> tuple[str, ...]:
+        seg = self.d.seg
+        return tuple(seg.keys[t] for t in seg.sentence_tokens[s] if seg.is_word[t])[:k]
+
+    @cached_property
+    def _same_start(self) -> dict[tuple[str, ...], list[int]]:
+        out: dict[tuple[str, ...], list[int]] = {}
+        for s in range(len(self.d.seg.sentences)):
+            out.setdefault(self._opening(s, 3), []).append(s)
+        return out
+
+    def full_stop(self, s: int) -> bool:
+        """Whether sentence ``s`` is a statement that ends with its own full stop (not a
+        heading, and not a colon that introduces a list the condensed paragraph leaves out)."""
+        a, b = self.d.seg.sentences[s]
+        end = self.d.text[a:b].rstrip("\"'\u201d\u2019)]")
+        return end[-1:] in (".", "?", "!") and not self.title_case(s)
+
+    def capitalised(self, s: int) -> bool:
+        """Whether sentence ``s`` starts like a sentence: a capital, perhaps after a quote."""
+        a, b = self.d.seg.sentences[s]
+        head = self.d.text[a:b].lstrip("\"'\u201c\u2018(")
+        return head[:1].isupper()
+
+    def opens_plainly(self, s: int) -> bool:
+        """Whether sentence ``s`` is prose that a connective could open: a full sentence of six
+        words or more, starting with a capitalised word that is not already an adverbial."""
+        seg, text = self.d.seg, self.d.text
+        toks = seg.sentence_tokens[s]
+        if self.words_of[s] < 6 or len(toks) < 3 or seg.keys[toks[-1]] not in (".", "?", "!"):
+            return False
+        if not self.prose[seg.sentence_paragraph[s]] or self.title_case(s):
+            return False
+        first = text[slice(*seg.tokens[toks.start])]
+        return (
+            seg.is_word[toks.start]
+            and first[:1].isupper()
+            and not (first.isupper() and len(first) > 1)
+            and seg.keys[toks.start + 1] not in (",", ".", ")")  # "Thus, ...", "A.", "b)"
+            and first.lower() not in _ADVERBIAL
+        )
+
+    def connectives(self, n: int) -> None:
+        cands = [s for s in self.d.kept_sentences() if self.opens_plainly(s)]
+        for s in self.rng.sample(cands, min(n, len(cands))):
+            if self.d.sentence(s).pieces[0].src is None:  # already opened with a connective
+                continue
+            word = self.rng.choice(CONNECTIVES[:3])
+            first = self.d.text[slice(*self.d.seg.tokens[self.d.seg.sentence_tokens[s].start])]
+            if word.split()[0] == first:  # "In short, in ..." would leave "In" ambiguous
+                continue
+            self.d.add_connective(s, word)
+
+    def swaps(self, n: int) -> None:
+        seg, text = self.d.seg, self.d.text
+        pool = [
+            text[a:b]
+            for (a, b), w in zip(seg.tokens, seg.is_word, strict=True)
+            if w and b - a >= 5 and text[a:b].isalpha() and text[a:b].islower()
+        ]
+        if not pool:
+            return
+        # One word per sentence of eight words or more: an editor's touch, not a rewrite.
+        cands = []
+        sentence_of: dict[int, int] = {}
+        for s in self.d.kept_sentences():
+            if self.words_of[s] < 8:
+                continue
+            rng_ = seg.sentence_tokens[s]
+            for t in range(rng_.start + 1, rng_.stop):
+                w = text[slice(*seg.tokens[t])]
+                if seg.is_word[t] and w.isalpha() and w.islower() and len(w) >= 4:
+                    cands.append(t)
+                    sentence_of[t] = s
+        listed = [t for t in cands if text[slice(*seg.tokens[t])] in SYNONYMS]
+        touched: set[int] = set()
+        for _ in range(3 * n):
+            if len(touched) >= n:
+                return
+            use = listed if listed and self.rng.random() < 0.7 else cands
+            if not use:
+                return
+            t = self.rng.choice(use)
+            old = text[slice(*seg.tokens[t])]
+            new = SYNONYMS.get(old) or self.rng.choice(pool)
+            # A word equal to a neighbour would let a diff match either of the two.
+            near = (seg.keys[t - 1], seg.keys[t + 1] if t + 1 < len(seg.keys) else "")
+            if sentence_of[t] in touched or new == old or new in near:
+                continue
+            try:
+                self.d.swap_token(t, new)
+            except KeyError:  # cut off with a sentence tail
+                continue
+            touched.add(sentence_of[t])
+
+    # Unit-level -----------------------------------------------------------------------------------
+
+    def splits(self, n: int) -> None:
+        """Split long paragraphs between sentences, two or more on each side if possible."""
+        units = self.d.units
+        margin = 2 if any(len(u.sentences) >= 4 and len(u.paras) == 1 for u in units) else 1
+        # A condensed paragraph is the editor's own; they do not split it again.
+        cands = [
+            u
+            for u, unit in enumerate(units)
+            if len(unit.sentences) >= 2 * margin and len(unit.paras) == 1
+        ]
+        for u in sorted(self.rng.sample(cands, min(n, len(cands))), reverse=True):
+            self.split_paras.update(units[u].paras)
+            self.d.split_unit(u, self.rng.randint(margin, len(units[u].sentences) - margin))
+
+    def moves(self, n: int) -> None:
+        """Move units far enough, past more words than they hold, that the move is unambiguous."""
+        for _ in range(n):
+            units = self.d.units
+            size = [
+                sum(count_words(piece.text) for sent in unit.sentences for piece in sent.pieces)
+                for unit in units
+            ]
+            order = list(range(len(units)))
+            self.rng.shuffle(order)
+            # Editors move passages, not headings; a short passage only if nothing else will go.
+            for least, u in [(least, u) for least in (20, 10) for u in order]:
+                if units[u].moved or size[u] < least:
+                    continue
+                targets = []
+                for to in range(len(units)):
+                    lo, hi = (to, u) if to < u else (u + 1, to + 1)
+                    if hi - lo < 2 or any(units[x].moved for x in range(lo, hi)):
+                        continue
+                    if sum(size[lo:hi]) > 1.5 * size[u]:
+                        targets.append(to)
+                if targets:
+                    self.d.move(u, self.rng.choice(targets))
+                    break

@@ -1,0 +1,628 @@
+"""Alignment-quality benchmark: textver's aligner against a global word diff, on known truth.
+
+Run from the repository root:  ``python -m bench.align_bench [--quick] [--json FILE]``.
+
+Three figures, all printed by one run:
+
+1. The Darwin variorum (chapter I of the *Origin*, six editions, with the editors' paragraph
+   concordance): paragraph-link precision/recall/F1 for each of the 15 pairs of editions.
+2. Generated abridgements of real texts read at run time (bench/abridge.py), light and heavy,
+   several seeds: paragraph links, removed words, inserted words and moves, for textver and for
+   the baseline (one diff-match-patch word diff over the whole token sequences), side by side.
+3. Timing: median time of ``compare()`` per input size, as a ratio to the baseline diff.
+
+Corpora are never copied into the repository; an absent one is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+from bench.abridge import LEVELS, Abridgement, abridge, check_truth, token_paragraphs
+from textver.compare import Comparison, compare
+from textver.diff import DELETE, EQUAL, INSERT, diff_tokens, fast_runs, python_runs
+from textver.segment import Segmented, paragraph_spans
+from textver.version import Version
+
+DARWIN_EDITIONS = ("1859", "1860", "1861", "1866", "1869", "1872")
+LICENSES = ("GPL-2", "GPL-3", "LGPL-2.1", "GFDL-1.3", "MPL-2.0", "Apache-2.0")
+LICENSE_DIR = Path("/usr/share/common-licenses")
+SEED_ESSAY = "seeds/000_3a30943cf18cda19.txt"
+TARGETS = {"links": 0.98, "removed": 0.99, "inserted": 0.9, "moves": 1.0}
+
+
+def shared_dir() -> Path:
+    """The shared data folder beside the repository, or ``$TEXTVER_SHARED``."""
+    env = os.environ.get("TEXTVER_SHARED")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
+
+
+def note(msg: str) -> None:
+    print(f"note: {msg}")
+
+
+# --- corpora -------------------------------------------------------------------------------------
+
+
+@functools.cache
+def darwin_texts() -> dict[str, str]:
+    """The Darwin editions present (read once, so each absence is noted once)."""
+    folder = shared_dir() / "corpora" / "darwin-origin-ch1"
+    out = {}
+    for ed in DARWIN_EDITIONS:
+        path = folder / f"{ed}.txt"
+        if path.is_file():
+            out[ed] = path.read_text(encoding="utf-8")
+        else:
+            note(f"skipping Darwin {ed}: {path} is absent")
+    return out
+
+
+def essay_body(text: str) -> str:
+    """The seed essay without its title lines (the paragraphs before the first one of 25 words
+    or more) and without its closing note about the author (the last paragraph)."""
+    paras = [text[a:b] for a, b in paragraph_spans(text)]
+    while paras and len(paras[0].split()) < 25:
+        paras.pop(0)
+    return "\n\n".join(paras[:-1]) + "\n"
+
+
+def corpora(quick: bool) -> list[tuple[str, str]]:
+    """(name, text) of every text to abridge that is present on this machine."""
+    out: list[tuple[str, str]] = []
+    darwin = darwin_texts()
+    eds = ("1859", "1872") if quick else DARWIN_EDITIONS
+    out += [(f"darwin-{ed}", darwin[ed]) for ed in eds if ed in darwin]
+    lics = ("GPL-3", "Apache-2.0") if quick else LICENSES
+    for name in lics:
+        path = LICENSE_DIR / name
+        if path.is_file():
+            out.append((name, path.read_text(encoding="utf-8")))
+        else:
+            note(f"skipping {name}: {path} is absent")
+    essay = shared_dir() / SEED_ESSAY
+    if essay.is_file():
+        out.append(("essay", essay_body(essay.read_text(encoding="utf-8"))))
+    else:
+        note(f"skipping the seed essay: {essay} is absent")
+    return out
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+
+def prf(pred: set, gold: set) -> tuple[float, float, float]:
+    """Precision, recall, F1; an empty prediction has precision 1, an empty truth recall 1."""
+    tp = len(pred & gold)
+    p = tp / len(pred) if pred else 1.0
+    r = tp / len(gold) if gold else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def predicted_links(c: Comparison) -> set[tuple[int, int]]:
+    return {(p, q) for lk in c.links for p in lk.left for q in lk.right}
+
+
+@dataclass
+class Prediction:
+    """What an aligner claims, in the terms the truth is kept in (token and paragraph indices)."""
+
+    links: set[tuple[int, int]]
+    removed: set[int]
+    inserted: set[int]
+    moved_records: list[tuple[list[int], list[int]]]
+
+
+def ours(c: Comparison) -> Prediction:
+    """textver's claims: every left/right paragraph pair of a record is a link."""
+    lw, rw = c.left_seg.is_word, c.right_seg.is_word
+    return Prediction(
+        predicted_links(c),
+        {t for t, f in enumerate(c.deleted_tokens) if f and lw[t]},
+        {t for t, f in enumerate(c.inserted_tokens) if f and rw[t]},
+        [(lk.left, lk.right) for lk in c.links if lk.moved],
+    )
+
+
+def baseline(left: Segmented, right: Segmented) -> Prediction:
+    """One global word diff: what it deletes is removed, what it inserts is inserted, and two
+    paragraphs are linked when a run of equal tokens joins them.  It cannot see moves."""
+    lp, rp = token_paragraphs(left), token_paragraphs(right)
+    links: set[tuple[int, int]] = set()
+    removed: set[int] = set()
+    inserted: set[int] = set()
+    for op, a0, a1, b0, b1 in diff_tokens(left.keys, right.keys):
+        if op == EQUAL:
+            links.update(zip(lp[a0:a1], rp[b0:b1], strict=True))
+        elif op == DELETE:
+            removed.update(t for t in range(a0, a1) if left.is_word[t])
+        elif op == INSERT:
+            inserted.update(t for t in range(b0, b1) if right.is_word[t])
+    return Prediction(links, removed, inserted, [])
+
+
+def score(truth: Abridgement, pred: Prediction) -> dict:
+    moved_found = {q for _, rs in pred.moved_records for q in rs} & truth.moved
+    false_moves = [rec for rec in pred.moved_records if not set(rec[1]) & truth.moved]
+    return {
+        "links": prf(pred.links, truth.para_links),
+        "removed": prf(pred.removed, truth.removed_words),
+        "inserted": prf(pred.inserted, truth.inserted_words),
+        "moves_true": len(truth.moved),
+        "moves_found": len(moved_found),
+        "false_moves": len(false_moves),
+    }
+
+
+# --- one generated case (runs in a worker process) --------------------------------------------
+
+
+def run_case(name: str, text: str, level: str, seed: int) -> dict:
+    truth = abridge(text, level, seed)
+    check_truth(truth)
+    left = Version("left", name, truth.left.text)
+    right = Version("right", f"{name}/{level}/{seed}", truth.right.text)
+    t0 = time.perf_counter()
+    c = compare(left, right)
+    t1 = time.perf_counter()
+    base = baseline(truth.left, truth.right)
+    t2 = time.perf_counter()
+    mine = ours(c)
+    result = {
+        "corpus": name,
+        "level": level,
+        "seed": seed,
+        "left_words": truth.left.word_count,
+        "kept_share": round(truth.kept_share, 3),
+        "ops": op_counts(truth.log),
+        "ours": score(truth, mine),
+        "baseline": score(truth, base),
+        "seconds": {"ours": t1 - t0, "baseline": t2 - t1},
+    }
+    result["failure"] = describe_failure(truth, mine, result["ours"])
+    result["link_errors"] = link_errors(truth, mine)
+    result["error_ops"] = error_attribution(truth, mine)
+    return result
+
+
+OPS = ("drop paragraph", "drop sentence", "cut", "split", "condense", "move", "connective", "swap")
+
+
+def op_counts(log: list[str]) -> dict[str, int]:
+    """How many times the editor used each operation (a condensed paragraph's connective
+    counts as a connective)."""
+    return {op: sum(entry.startswith(op) for entry in log) for op in OPS}
+
+
+def link_errors(truth: Abridgement, pred: Prediction) -> dict[str, int]:
+    """Missing links split by the share of words they carry, and wrong links."""
+    carried, lw, rw = _shares(truth)
+    small = sum(
+        1
+        for p, q in truth.para_links - pred.links
+        if carried.get((p, q), 0) < 0.3 * lw[p] and carried.get((p, q), 0) < 0.3 * rw[q]
+    )
+    return {
+        "missing_small": small,
+        "missing_other": len(truth.para_links - pred.links) - small,
+        "wrong": len(pred.links - truth.para_links),
+    }
+
+
+def _snip(seg: Segmented, p: int, n: int = 70) -> str:
+    a, b = seg.paragraphs[p]
+    s = " ".join(seg.text[a:b].split())
+    return repr(s[:n] + ("…" if len(s) > n else ""))
+
+
+def _word_context(seg: Segmented, t: int) -> str:
+    lo, hi = max(0, t - 4), min(len(seg.tokens), t + 5)
+    words = [seg.text[slice(*seg.tokens[k])] for k in range(lo, hi)]
+    words[t - lo] = f"[{words[t - lo]}]"
+    return " ".join(words)
+
+
+def _shares(truth: Abridgement) -> tuple[dict[tuple[int, int], int], list[int], list[int]]:
+    """Words each true link carries, and the word counts of left and right paragraphs."""
+    L, R = truth.left, truth.right
+    lp, rp = token_paragraphs(L), token_paragraphs(R)
+    carried: dict[tuple[int, int], int] = {}
+    for t, o in enumerate(truth.origin):
+        if o >= 0 and R.is_word[t]:
+            key = (lp[o], rp[t])
+            carried[key] = carried.get(key, 0) + 1
+    lw = [sum(L.is_word[t] for t in L.paragraph_tokens(p)) for p in range(len(L.paragraphs))]
+    rw = [sum(R.is_word[t] for t in R.paragraph_tokens(q)) for q in range(len(R.paragraphs))]
+    return carried, lw, rw
+
+
+def _left_sentence(seg: Segmented, t: int) -> int:
+    return next(s for s, rng in enumerate(seg.sentence_tokens) if t in rng)
+
+
+def _source_sentence(truth: Abridgement, t: int) -> int | None:
+    """The left sentence that the right sentence holding token ``t`` was mostly copied from."""
+    R = truth.right
+    rng = R.sentence_tokens[_left_sentence(R, t)]
+    sources = [_left_sentence(truth.left, truth.origin[k]) for k in rng if truth.origin[k] >= 0]
+    return max(set(sources), key=sources.count) if sources else None
+
+
+def _story(truth: Abridgement, s: int) -> str:
+    """Left sentence ``s`` and the editor's operations that touched it or its paragraph."""
+    L = truth.left
+    a, b = L.sentences[s]
+    text = " ".join(L.text[a:b].split())
+    p = L.sentence_paragraph[s]
+    return f"  source: L{p} sentence {s} {text[:160]!r}; edits: {_edits_of(truth, s)}"
+
+
+def _edits_of(truth: Abridgement, s: int) -> list[str]:
+    """The log entries of operations on left sentence ``s`` or on its paragraph."""
+    L = truth.left
+    p = L.sentence_paragraph[s]
+    toks = L.sentence_tokens[s]
+    edits = []
+    for entry in truth.log:
+        nums = [int(x) for x in re.findall(r"\d+", entry.split("->")[0])]
+        if entry.startswith("swap token"):
+            hit = nums[0] in toks
+        elif entry.startswith("condense"):
+            k = entry[: entry.index("keeping")].count(",") + 1
+            hit = s in nums[k:] or p in nums[:k]
+        elif entry.startswith("move"):
+            hit = p in nums[1:-1]
+        elif entry.startswith(("drop paragraph", "split")):
+            hit = p == nums[0]
+        else:  # drop sentence, cut sentence, connective: "sentence N"
+            hit = int(re.findall(r"sentence (\d+)", entry)[0]) == s
+        if hit:
+            edits.append(entry)
+    return edits
+
+
+def error_attribution(truth: Abridgement, pred: Prediction) -> dict[str, int]:
+    """Words our aligner got wrong (removed or inserted, missed or wrongly reported), counted
+    under each kind of operation that touched their source sentence or its paragraph ("none"
+    if nothing did): which operations the aligner finds hard."""
+    L = truth.left
+    wrong_left = truth.removed_words ^ pred.removed
+    wrong_right = truth.inserted_words ^ pred.inserted
+    sources = [_left_sentence(L, t) for t in sorted(wrong_left)]
+    sources += [_source_sentence(truth, t) for t in sorted(wrong_right)]
+    out: dict[str, int] = {}
+    memo: dict[int, set[str]] = {}
+    for s in sources:
+        if s is None:
+            kinds = {"none"}
+        else:
+            if s not in memo:
+                memo[s] = {op for e in _edits_of(truth, s) for op in OPS if e.startswith(op)}
+            kinds = memo[s] or {"none"}
+        for k in kinds:
+            out[k] = out.get(k, 0) + 1
+    return out
+
+
+def describe_failure(truth: Abridgement, pred: Prediction, s: dict) -> str | None:
+    """A short account of what our aligner got wrong in this case, or None if it met every
+    target here.  A missing link is tagged ``small`` when it carries under 30% of the words of
+    both its paragraphs (a sentence or two taken into a condensed paragraph)."""
+    L, R = truth.left, truth.right
+    carried, lw, rw = _shares(truth)
+    lines: list[str] = []
+    missing = sorted(truth.para_links - pred.links)
+    extra = sorted(pred.links - truth.para_links)
+
+    def share(p: int, q: int) -> str:
+        n = carried.get((p, q), 0)
+        tag = " small" if n < 0.3 * lw[p] and n < 0.3 * rw[q] else ""
+        return f"[{n}/{lw[p]} words of L{p}, {n}/{rw[q]} of R{q}{tag}]"
+
+    if s["links"][2] < TARGETS["links"]:
+        for p, q in missing[:4]:
+            lines.append(
+                f"missing link L{p}->R{q} {share(p, q)}: L{p}={_snip(L, p)} R{q}={_snip(R, q)}"
+            )
+        for p, q in extra[:4]:
+            lines.append(f"wrong link L{p}->R{q}: L{p}={_snip(L, p)} R{q}={_snip(R, q)}")
+    if s["removed"][2] < TARGETS["removed"]:
+        fn = sorted(truth.removed_words - pred.removed)
+        fp = sorted(pred.removed - truth.removed_words)
+        lines.append(f"removed words: {len(fn)} missed, {len(fp)} wrongly reported")
+        lines += [f"  missed removed: {_word_context(L, t)}" for t in fn[:2]]
+        lines += [f"  wrongly removed: {_word_context(L, t)}" for t in fp[:2]]
+        if fn or fp:
+            lines.append(_story(truth, _left_sentence(L, (fn or fp)[0])))
+    if s["inserted"][2] < TARGETS["inserted"]:
+        fn = sorted(truth.inserted_words - pred.inserted)
+        fp = sorted(pred.inserted - truth.inserted_words)
+        lines.append(f"inserted words: {len(fn)} missed, {len(fp)} wrongly reported")
+        lines += [f"  missed inserted: {_word_context(R, t)}" for t in fn[:2]]
+        lines += [f"  wrongly inserted: {_word_context(R, t)}" for t in fp[:2]]
+        src = _source_sentence(truth, (fn or fp)[0]) if fn or fp else None
+        if src is not None:
+            lines.append(_story(truth, src))
+    reported = {q for _, rs in pred.moved_records for q in rs}
+    for q in sorted(truth.moved - reported):
+        lines.append(f"move not reported: R{q}={_snip(R, q)}")
+    for ls, rs in pred.moved_records:
+        if not set(rs) & truth.moved:
+            lines.append(f"false move: L{ls}->R{rs}: R{rs[0]}={_snip(R, rs[0])}")
+    return "\n".join(lines) if lines else None
+
+
+# --- figure 1: the Darwin variorum -------------------------------------------------------------
+
+
+def darwin_variorum() -> dict | None:
+    folder = shared_dir() / "corpora" / "darwin-origin-ch1"
+    if not (folder / "alignment.json").is_file():
+        note(f"skipping the Darwin variorum: {folder / 'alignment.json'} is absent")
+        return None
+    texts = darwin_texts()
+    concordance = json.loads((folder / "alignment.json").read_text(encoding="utf-8"))["editions"]
+    eds = [ed for ed in DARWIN_EDITIONS if ed in texts and ed in concordance]
+    pairs = {}
+    for a, b in combinations(eds, 2):
+        ka, kb = concordance[a], concordance[b]
+        gold = {(i, j) for i, va in enumerate(ka) for j, vb in enumerate(kb) if va == vb}
+        c = compare(Version(a, a, texts[a]), Version(b, b, texts[b]))
+        pairs[f"{a}-{b}"] = prf(predicted_links(c), gold)
+    return pairs
+
+
+# --- figure 3: timing ----------------------------------------------------------------------------
+
+
+def timing(texts: list[tuple[str, str]], runs: int, py_limit: int) -> list[dict]:
+    """compare() against the baseline diff on light abridgements of growing size.
+
+    The baseline is the global word diff of figure 2, ``diff_tokens`` as textver runs it (the
+    C++ diff-match-patch when installed); the pure-Python diff-match-patch is timed too, once,
+    on inputs of at most ``py_limit`` words.
+    """
+    out = []
+    for name, text in texts:
+        truth = abridge(text, "light", 0)
+        left, right = Version("l", name, truth.left.text), Version("r", name, truth.right.text)
+        a, b = truth.left.keys, truth.right.keys
+        ours_t = [_seconds(compare, left, right) for _ in range(runs)]
+        base_t = [_seconds(diff_tokens, a, b) for _ in range(runs)]
+        words = truth.left.word_count
+        py = _seconds(diff_tokens, a, b, python_runs) if words <= py_limit else None
+        o, bt = statistics.median(ours_t), statistics.median(base_t)
+        out.append(
+            {
+                "input": name,
+                "words": words,
+                "ours_s": o,
+                "baseline_s": bt,
+                "ratio": o / bt if bt else None,
+                "python_dmp_s": py,
+                "ratio_python": o / py if py else None,
+            }
+        )
+    return out
+
+
+def _seconds(fn: Callable[..., object], *args: object) -> float:
+    t0 = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t0
+
+
+def timing_inputs(quick: bool) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = []
+    essay = shared_dir() / SEED_ESSAY
+    if essay.is_file():
+        items.append(("essay", essay_body(essay.read_text(encoding="utf-8"))))
+    gpl3 = LICENSE_DIR / "GPL-3"
+    if gpl3.is_file():
+        items.append(("GPL-3", gpl3.read_text(encoding="utf-8")))
+    darwin = darwin_texts()
+    if "1859" in darwin:
+        items.append(("darwin-1859", darwin["1859"]))
+        if not quick:
+            lics = [LICENSE_DIR / n for n in LICENSES if (LICENSE_DIR / n).is_file()]
+            big = "\n\n".join([darwin["1859"], *(p.read_text(encoding="utf-8") for p in lics)])
+            items.append(("darwin-1859+licenses", big))
+    return items
+
+
+# --- printing ------------------------------------------------------------------------------------
+
+
+def mean(xs: Iterable[float]) -> float:
+    xs = list(xs)
+    return sum(xs) / len(xs) if xs else float("nan")
+
+
+def summarize(cases: list[dict], who: str) -> dict:
+    moves_true = sum(c[who]["moves_true"] for c in cases)
+    return {
+        "links_p": mean(c[who]["links"][0] for c in cases),
+        "links_r": mean(c[who]["links"][1] for c in cases),
+        "links": mean(c[who]["links"][2] for c in cases),
+        "removed": mean(c[who]["removed"][2] for c in cases),
+        "inserted": mean(c[who]["inserted"][2] for c in cases),
+        "moves": sum(c[who]["moves_found"] for c in cases) / moves_true if moves_true else 1.0,
+        "moves_true": moves_true,
+        "false_moves": sum(c[who]["false_moves"] for c in cases),
+    }
+
+
+def row(label: str, s: dict, b: dict) -> str:
+    return (
+        f"{label:<22} {s['links']:6.3f} {s['removed']:6.3f} {s['inserted']:6.3f} "
+        f"{s['moves']:6.2f} {s['false_moves']:4d} | "
+        f"{b['links']:6.3f} {b['removed']:6.3f} {b['inserted']:6.3f}"
+    )
+
+
+def print_abridgements(cases: list[dict]) -> dict:
+    print("\n== 2. Generated abridgements (F1; mean over seeds) ==")
+    print(f"{'':22} {'-- textver':-<35} | {'-- baseline (global dmp, no moves)':-<20}")
+    print(
+        f"{'corpus/level':<22} {'links':>6} {'remov':>6} {'insert':>6} {'moves':>6} {'fals':>4} | "
+        f"{'links':>6} {'remov':>6} {'insert':>6}"
+    )
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for c in cases:
+        groups.setdefault((c["corpus"], c["level"]), []).append(c)
+    table = {}
+    for (name, level), cs in groups.items():
+        s, b = summarize(cs, "ours"), summarize(cs, "baseline")
+        kept = mean(c["kept_share"] for c in cs)
+        print(row(f"{name}/{level} k{kept:.2f}", s, b))
+        table[f"{name}/{level}"] = {"ours": s, "baseline": b, "kept_share": kept}
+    averages = {}
+    print("-" * 80)
+    for level in LEVELS:
+        cs = [c for c in cases if c["level"] == level]
+        if cs:
+            used = ", ".join(
+                f"{op} {sum(c['ops'][op] for c in cs) / len(cs):.1f}"
+                f"{'' if all(c['ops'][op] for c in cs) else '*'}"
+                for op in OPS
+            )
+            print(f"ops per {level} case: {used}  (* = not in every case)")
+            errs: dict[str, int] = {}
+            for c in cs:
+                for k, v in c["error_ops"].items():
+                    errs[k] = errs.get(k, 0) + v
+            listed = ", ".join(f"{k} {v}" for k, v in sorted(errs.items(), key=lambda x: -x[1]))
+            print(f"  textver word errors by edit of their sentence ({level}): {listed or 'none'}")
+    for level in (*LEVELS, "all"):
+        cs = [c for c in cases if level in ("all", c["level"])]
+        if not cs:
+            continue
+        s, b = summarize(cs, "ours"), summarize(cs, "baseline")
+        print(row(f"AVERAGE {level}", s, b))
+        averages[level] = {"ours": s, "baseline": b}
+    print("\nTargets (textver, mean over all cases of each level):")
+    verdicts = {}
+    for level, av in averages.items():
+        s = av["ours"]
+        marks = []
+        for key, target in TARGETS.items():
+            ok = s[key] >= target
+            verdicts[f"{level}/{key}"] = ok
+            marks.append(f"{key} {s[key]:.3f}>={target} {'met' if ok else 'MISSED'}")
+        marks.append(f"false moves {s['false_moves']}")
+        print(f"  {level:<6} " + "; ".join(marks))
+    return {"table": table, "averages": averages, "targets_met": verdicts}
+
+
+def write_failures(path: Path, cases: list[dict], argv: list[str]) -> None:
+    bad = [c for c in cases if c["failure"]]
+    lines = [
+        "# Alignment failures (generated by bench/align_bench.py)",
+        "",
+        f"Command: `python -m bench.align_bench {' '.join(argv)}`.  Reproduce one case with",
+        '`python -c "from bench.align_bench import *; print(run_case_by_name(CORPUS, LEVEL, SEED)'
+        "['failure'])\"`",
+        "or build it with `bench.abridge.abridge(text, level, seed)` (`.log` lists its edits).",
+        "Targets per case: links F1 >= 0.98, removed F1 >= 0.99, inserted F1 >= 0.9, "
+        "every move reported, no false move.",
+        "L<n>/R<n> are paragraph indices of the left (source) and right (abridged) texts.",
+        "",
+        f"{len(bad)} of {len(cases)} cases miss a target.",
+        "",
+        "Link errors over all cases: "
+        + ", ".join(
+            f"{k.replace('_', ' ')} {sum(c['link_errors'][k] for c in cases)}"
+            for k in ("missing_small", "missing_other", "wrong")
+        )
+        + " (small = the true link carries < 30% of the words of both paragraphs).",
+        "",
+    ]
+    for c in bad:
+        o = c["ours"]
+        lines.append(
+            f"## {c['corpus']} {c['level']} seed {c['seed']}  (links F1 {o['links'][2]:.3f}, "
+            f"removed {o['removed'][2]:.3f}, inserted {o['inserted'][2]:.3f}, "
+            f"moves {o['moves_found']}/{o['moves_true']}, false moves {o['false_moves']})"
+        )
+        lines += ["```", c["failure"], "```", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def run_case_by_name(corpus: str, level: str, seed: int) -> dict:
+    """Re-run one generated case by corpus name, for reproducing a failure."""
+    texts = dict(corpora(quick=False))
+    return run_case(corpus, texts[corpus], level, seed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer corpora, seeds and timing runs")
+    ap.add_argument("--seeds", type=int, default=None, help="seeds per corpus and level")
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes for the cases")
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
+    ap.add_argument("--failures", type=Path, help="write reproducers of missed targets here")
+    args = ap.parse_args(argv)
+    n_seeds = args.seeds or (1 if args.quick else 8)
+    started = time.perf_counter()
+    figures: dict = {}
+
+    print("== 1. Darwin variorum: paragraph links against the editors' concordance ==")
+    var = darwin_variorum()
+    if var:
+        for pair, (p, r, f) in var.items():
+            print(f"  {pair}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
+        print(f"  minimum F1 {min(f for _, _, f in var.values()):.3f} over {len(var)} pairs")
+        figures["darwin_variorum"] = var
+
+    jobs = [(n, t, lv, s) for n, t in corpora(args.quick) for lv in LEVELS for s in range(n_seeds)]
+    # Biggest first, so the two workers finish together.
+    jobs.sort(key=lambda j: -len(j[1]))
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        cases = list(pool.map(run_case, *zip(*jobs, strict=True))) if jobs else []
+    cases.sort(key=lambda c: (c["corpus"], c["level"], c["seed"]))
+    if cases:
+        figures["abridgements"] = print_abridgements(cases)
+        figures["cases"] = [{k: v for k, v in c.items() if k != "failure"} for c in cases]
+    if args.failures:
+        write_failures(args.failures, cases, sys.argv[1:] if argv is None else argv)
+
+    print("\n== 3. Timing: median compare() vs the baseline diff (light abridgements) ==")
+    tim = timing(timing_inputs(args.quick), runs=3 if args.quick else 5, py_limit=12000)
+    print(
+        f"  {'input':<22} {'words':>6} {'textver':>10} {'baseline':>10} {'ratio':>7}"
+        f" {'py-dmp':>10} {'ratio':>7}"
+    )
+    for t in tim:
+        py = t["python_dmp_s"]
+        py_cols = f" {py * 1000:8.1f}ms {t['ratio_python']:7.3f}" if py else "   (not run)"
+        print(
+            f"  {t['input']:<22} {t['words']:>6} {t['ours_s'] * 1000:8.1f}ms "
+            f"{t['baseline_s'] * 1000:8.1f}ms {t['ratio']:7.2f}{py_cols}"
+        )
+    engine = "C++" if fast_runs else "pure-Python"
+    print(
+        f"  baseline = textver.diff.diff_tokens over the whole texts ({engine} diff-match-patch);"
+        " py-dmp = the same with the pure-Python one (run once)"
+    )
+    figures["timing"] = tim
+    print(f"\n(total {time.perf_counter() - started:.0f} s)")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

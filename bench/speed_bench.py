@@ -1,0 +1,863 @@
+"""Speed and memory benchmark (issue 5): textver against git, difflib, diff-match-patch, CollateX.
+
+Every contender runs as a whole process on the same two files, so start-up, reading and writing
+count for all alike, and the figures are what a user waits for.  The machine this runs on is
+shared and noisy, so each figure is the median of several runs, the runs of all contenders are
+interleaved (run 1 of each, then run 2 of each, ...), and targets are judged on ratios measured
+within the one run rather than on absolute seconds.  Peak memory is each program's own maximum
+resident set size as GNU time (/usr/bin/time) reports it.
+
+The 4x and 16x inputs repeat the 1x pair; ``--distinct`` tags every sentence with its copy number
+instead, so that size can be told apart from repetition (identical copies leave no sentence unique).
+textver's JSON report is also scored against the abridgement's record of what it cut, so a speed-up
+that breaks the alignment shows.
+
+Inputs come from the shared Darwin corpus at run time (bench/_inputs.py); the benchmark prints a
+note and exits 0 when the corpus is absent.
+
+    python bench/speed_bench.py                 # 1x, 4x, 16x, 5 runs each
+    python bench/speed_bench.py --quick         # 1x only, 3 runs
+    python bench/speed_bench.py --json out.json --profile prof.txt
+    python bench/speed_bench.py --sizes 1,4 --only textver,git --runs 3 --no-collatex
+
+The same file is its own worker: ``speed_bench.py --worker NAME ...`` runs one contender that has
+no command line of its own (difflib, diff-match-patch, CollateX) in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import contextlib
+import importlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from bench._inputs import Abridged
+
+# --- measuring one process ----------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One finished (or killed) process: wall seconds, its own peak RSS, how it ended."""
+
+    seconds: float
+    max_rss_mb: float
+    returncode: int
+    timed_out: bool
+    ok: bool  # the exit status is one the program gives on success
+
+
+# GNU time reports the peak RSS of exactly the program it runs.  Without it we fall back on
+# ``os.wait4``, whose figure also counts the benchmark's own memory at the fork (~30 MB): Linux
+# carries a process's high-water mark across exec.
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def measure(
+    argv: list[str],
+    *,
+    timeout: float,
+    cwd: Path,
+    env: dict[str, str],
+    stdout_path: Path | None,
+    ok: tuple[int, ...] = (0,),
+) -> Run:
+    """Run ``argv`` to the end (or kill it after ``timeout`` s) and report time and memory.
+
+    On a timeout the program itself is killed first, so GNU time still reports how much memory
+    it had reached (a lower bound of its peak).  An exit status outside ``ok`` is reported with
+    the last line the program wrote to stderr.
+    """
+    out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL  # noqa: SIM115
+    rss_file, err_file = Path(cwd) / ".maxrss", Path(cwd) / ".stderr"
+    rss_file.unlink(missing_ok=True)
+    cmd = [TIME, "-f", "%M", "-o", str(rss_file), *argv] if TIME else argv
+    killed = threading.Event()
+    try:
+        err = open(err_file, "wb")  # noqa: SIM115
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True
+        )
+
+        def kill() -> None:
+            killed.set()
+            for pid in _children(proc.pid) if TIME else [proc.pid]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, 9)
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        err.close()
+        if stdout_path:
+            out.close()
+    max_kb = usage.ru_maxrss
+    if TIME:
+        numbers = [ln for ln in rss_file.read_text().split("\n") if ln.strip().isdigit()]
+        max_kb = int(numbers[-1]) if numbers else 0
+        rss_file.unlink()
+        # GNU time passes the program's exit status on, or 128 + signal when it was killed.
+    run = Run(seconds, max_kb / 1024, proc.returncode, killed.is_set(), proc.returncode in ok)
+    if not run.ok and not run.timed_out:
+        tail = err_file.read_text("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        print(f"    ! {' '.join(argv[:4])}... exit {proc.returncode}: {tail[0]}", file=sys.stderr)
+    return run
+
+
+# --- the contenders -----------------------------------------------------------------------------
+
+
+@dataclass
+class Task:
+    """One contender at one input size."""
+
+    name: str
+    argv: list[str]
+    stdout: Path | None = None  # where the process's standard output goes (else discarded)
+    stats_file: Path | None = None  # a worker's own findings (e.g. "did it time out?")
+    ok: tuple[int, ...] = (0,)  # exit statuses that mean success (git diff: 1 = differences)
+    runs: list[Run] = field(default_factory=list)
+    note: str = ""
+
+    def measure(self, timeout: float, cwd: Path, env: dict[str, str]) -> Run:
+        return measure(
+            self.argv, timeout=timeout, cwd=cwd, env=env, stdout_path=self.stdout, ok=self.ok
+        )
+
+    @property
+    def gave_up(self) -> bool:
+        return any(r.timed_out for r in self.runs)
+
+    def slow(self, timeout: float) -> bool:
+        """A first run past a quarter of the time limit: three runs make its median."""
+        return bool(self.runs) and self.runs[0].seconds > timeout / 4
+
+    @property
+    def failed(self) -> bool:
+        return any(not r.ok and not r.timed_out for r in self.runs)
+
+    def best(self) -> float | None:
+        """The fastest run: on a busy machine the least disturbed one."""
+        if not self.runs or self.gave_up or self.failed:
+            return None
+        return min(r.seconds for r in self.runs)
+
+    def median(self) -> float | None:
+        if not self.runs or self.gave_up or self.failed:
+            return None
+        return statistics.median(r.seconds for r in self.runs)
+
+    def peak_mb(self) -> float | None:
+        return max((r.max_rss_mb for r in self.runs), default=None)
+
+    def stats(self) -> dict:
+        if self.stats_file and self.stats_file.exists():
+            return json.loads(self.stats_file.read_text())
+        return {}
+
+
+def worker_argv(name: str, *args: str | Path) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "--worker", name, *map(str, args)]
+
+
+def textver_argv(mode: str, fmt: str, left: Path, right: Path, out: Path) -> list[str]:
+    """The textver contender: the CLI when it works, else the library through a worker."""
+    if mode == "cli":
+        return [sys.executable, "-m", "textver", "compare", str(left), str(right),
+                "--format", fmt, "-o", str(out)]  # fmt: skip
+    return worker_argv(f"api-{fmt}", left, right, out)
+
+
+def probe_textver(tmp: Path, env: dict[str, str]) -> tuple[str, str]:
+    """Whether ``python -m textver compare`` works yet on two tiny files: ("cli"|"api", note)."""
+    a, b = tmp / "probe-a.txt", tmp / "probe-b.txt"
+    a.write_text("One paragraph here. And a second sentence.\n\nAnother one.\n")
+    b.write_text("One paragraph there. And a second sentence.\n")
+    notes = []
+    for fmt in ("json", "html"):
+        out = tmp / f"probe.{fmt}"
+        run = subprocess.run(
+            textver_argv("cli", fmt, a, b, out), cwd=tmp, env=env, capture_output=True, text=True
+        )
+        if run.returncode != 0 or not out.exists():
+            why = (run.stderr.strip().splitlines() or ["no output"])[-1]
+            notes.append(f"{fmt}: {why}")
+    if notes:
+        return "api", "CLI not usable yet (" + "; ".join(notes) + "): timing the library instead"
+    return "cli", "textver timed through its CLI (python -m textver compare)"
+
+
+# What ``textver compare`` imports before it reads a byte: the floor under its 1x time.
+_TEXTVER_IMPORTS = "import textver.cli, textver.ingest, textver.compare, textver.report.html"
+
+
+def available_tools() -> tuple[set[str], list[str]]:
+    """Which optional contenders can run here, and a note for each that cannot."""
+    have, notes = set(), []
+    if shutil.which("git"):
+        have.add("git")
+    else:
+        notes.append("git diff (git not on PATH)")
+    for module, name in (
+        ("diff_match_patch", "dmp"),
+        ("fast_diff_match_patch", "fast-dmp"),
+        ("collatex", "collatex"),  # collatex 2.3 also needs the Levenshtein package
+    ):
+        try:
+            importlib.import_module(module)
+            have.add(name)
+        except ImportError as e:
+            notes.append(f"{name} ({e})")
+    return have, notes
+
+
+def build_tasks(
+    mode: str, left: Path, right: Path, work: Path, have: set[str], html_ok: bool, floors: bool
+) -> list[Task]:
+    tasks = []
+    if floors:
+        tasks.append(Task("(python -c pass)", [sys.executable, "-c", "pass"]))
+        if mode == "cli":
+            tasks.append(Task("(textver imports only)", [sys.executable, "-c", _TEXTVER_IMPORTS]))
+    tasks.append(Task("textver json", textver_argv(mode, "json", left, right, work / "tv.json")))
+    if html_ok:
+        tasks.append(
+            Task("textver html", textver_argv(mode, "html", left, right, work / "tv.html"))
+        )
+    if "git" in have:
+        git = ["git", "diff", "--no-index", "--word-diff", "--no-color", str(left), str(right)]
+        tasks.append(Task("git diff --word-diff", git, stdout=work / "git.diff", ok=(0, 1)))
+    tasks.append(
+        Task("difflib HtmlDiff", worker_argv("difflib-html", left, right, work / "difflib.html"))
+    )
+    if "dmp" in have:
+        tasks.append(
+            Task(
+                "dmp chars (1 s limit)",
+                worker_argv("dmp-char", left, right, work / "dmp-char.json"),
+                stats_file=work / "dmp-char.json",
+            )
+        )
+        dmp_word = worker_argv("dmp-word", left, right, work / "dmp-w.json")
+        tasks.append(Task("dmp words (textver.diff)", dmp_word))
+    if "fast-dmp" in have:
+        tasks.append(
+            Task("fast-dmp words (C++)", worker_argv("fdmp-word", left, right, work / "fd.json"))
+        )
+    return tasks
+
+
+# --- workers: each runs in its own interpreter ----------------------------------------------------
+
+
+def _read(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def _word_keys(text: str) -> list[str]:
+    """The token keys textver compares, so word-level contenders diff the same units."""
+    from textver.segment import segment
+
+    return segment(text).keys
+
+
+def worker(name: str, args: list[str]) -> None:
+    """Run one contender; see ``build_tasks`` for which is which."""
+    if name == "collatex":  # args: witnesses.json, output
+        from collatex import Collation, collate
+
+        witnesses = json.loads(_read(args[0]))
+        result = collate(Collation.create_from_dict(witnesses), output="json", segmentation=False)
+        Path(args[1]).write_text(result, encoding="utf-8")
+        return
+    left, right, out = _read(args[0]), _read(args[1]), Path(args[2])
+    if name in ("api-json", "api-html"):
+        from textver.compare import compare
+        from textver.version import Version
+
+        c = compare(Version("left", args[0], left), Version("right", args[1], right))
+        if name == "api-json":
+            text = json.dumps(c.to_dict(), ensure_ascii=False, indent=1)
+        else:
+            from textver.report.html import render_html
+
+            text = render_html(c)
+        out.write_text(text, encoding="utf-8")
+    elif name == "difflib-html":
+        import difflib
+
+        html = difflib.HtmlDiff().make_file(left.splitlines(), right.splitlines())
+        out.write_text(html, encoding="utf-8")
+    elif name == "dmp-char":
+        from diff_match_patch import diff_match_patch
+
+        dmp = diff_match_patch()  # default Diff_Timeout: 1 s
+        t0 = time.perf_counter()
+        diffs = dmp.diff_main(left, right)
+        elapsed = time.perf_counter() - t0
+        inner = [d for d in diffs if d[0] != 0]
+        equal = sum(len(t) for op, t in diffs if op == 0)
+        out.write_text(
+            json.dumps(
+                {
+                    "diff_seconds": round(elapsed, 3),
+                    "hit_time_limit": elapsed >= dmp.Diff_Timeout,
+                    # Giving up shows as one deletion of everything and one insertion.
+                    "degenerate": len(inner) <= 2 and len(diffs) <= 4,
+                    "equal_share_of_left": round(equal / max(1, len(left)), 4),
+                    "ops": len(diffs),
+                }
+            )
+        )
+    elif name == "dmp-word":
+        from textver.diff import diff_tokens
+
+        ops = diff_tokens(_word_keys(left), _word_keys(right))
+        out.write_text(json.dumps({"ops": len(ops)}))
+    elif name == "fdmp-word":
+        import fast_diff_match_patch
+
+        from textver.diff import _encode
+
+        sa, sb = _encode(_word_keys(left), _word_keys(right))
+        ops = fast_diff_match_patch.diff(sa, sb, timelimit=0, checklines=False, counts_only=True)
+        out.write_text(json.dumps({"ops": len(ops)}))
+    else:
+        raise SystemExit(f"unknown worker {name}")
+
+
+# --- CollateX on small inputs -------------------------------------------------------------------
+
+
+def collatex_witnesses(left: str, right: str) -> dict:
+    """CollateX input pre-tokenised with textver's tokens, so both tools judge the same units and
+    each CollateX token carries its textver token index ``i``."""
+    from textver.segment import segment
+
+    wits = []
+    for sigil, text in (("L", left), ("R", right)):
+        seg = segment(text)
+        tokens = [
+            {"t": text[s:e] + " ", "n": k, "i": i}
+            for i, ((s, e), k) in enumerate(zip(seg.tokens, seg.keys, strict=True))
+        ]
+        wits.append({"id": sigil, "tokens": tokens})
+    return {"witnesses": wits}
+
+
+def collatex_quality(path: Path, ab: Abridged) -> dict:
+    """Score CollateX's alignment table: a left word is kept where CollateX put an identical
+    right token in its column, removed otherwise."""
+    from textver.segment import segment
+
+    seg = segment(ab.left)
+    flags = collatex_removed(json.loads(path.read_text(encoding="utf-8")), len(seg.tokens))
+    starts = [s for (s, _), w in zip(seg.tokens, seg.is_word, strict=True) if w]
+    said = [bool(f) for f, w in zip(flags, seg.is_word, strict=True) if w]
+    return verdicts(ab, starts, said)
+
+
+def collatex_removed(result: dict, n_tokens: int) -> bytearray:
+    """1 for each left token CollateX does not align with an identical right token."""
+    flags = bytearray(b"\x01" * n_tokens)
+    left_row, right_row = result["table"][0], result["table"][1]
+    for lcell, rcell in zip(left_row, right_row, strict=True):
+        if lcell and rcell:
+            rkeys = {t["n"] for t in rcell}
+            for t in lcell:
+                if t["n"] in rkeys:
+                    flags[t["i"]] = 0
+    return flags
+
+
+def left_words(text: str) -> list[int]:
+    """Start offsets of the word tokens of ``text``: the units every verdict below is about."""
+    from textver.segment import segment
+
+    seg = segment(text)
+    return [start for (start, _), w in zip(seg.tokens, seg.is_word, strict=True) if w]
+
+
+def verdicts(ab: Abridged, starts: list[int], said_removed: list[bool]) -> dict:
+    """Compare a tool's removed/kept verdict on each left word with the abridgement's record."""
+    truth = [ab.is_removed(s) for s in starts]
+    agree = sum(t == p for t, p in zip(truth, said_removed, strict=True))
+    return {
+        "word_accuracy": round(agree / max(1, len(starts)), 4),
+        "removed_words_truth": sum(truth),
+        "removed_words_reported": sum(said_removed),
+    }
+
+
+def json_quality(path: Path, ab: Abridged, copies: int) -> dict:
+    """Score a ``textver compare --format json`` report against the abridgement's record."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    dels = sorted(tuple(c["left"]) for c in doc["changes"] if c["op"] == "delete")
+    lows = [lo for lo, _ in dels]
+    starts = left_words(doc["left"]["text"])
+    said = []
+    for s in starts:
+        k = bisect.bisect_right(lows, s) - 1
+        said.append(k >= 0 and s < dels[k][1])
+    return {
+        **verdicts(ab, starts, said),
+        "moved_paragraphs_reported": doc["stats"].get("moved_paragraphs"),
+        "moved_paragraphs_made": 2 * copies,
+    }
+
+
+def run_collatex(
+    left_full: str, sizes: list[int], runs: int, timeout: float, tmp: Path, env: dict[str, str],
+    mode: str,
+) -> list[dict]:  # fmt: skip
+    """Time CollateX and textver on the first N words of LEFT and their abridgement; score both
+    against the truth the abridgement recorded."""
+    from bench._inputs import abridge, first_words
+
+    rows = []
+    for n in sizes:
+        ab = abridge(first_words(left_full, n), seed=n)
+        d = tmp / f"cx{n}"
+        d.mkdir(exist_ok=True)
+        lp, rp = d / "left.txt", d / "right.txt"
+        lp.write_text(ab.left, encoding="utf-8")
+        rp.write_text(ab.right, encoding="utf-8")
+        wit = d / "witnesses.json"
+        wit.write_text(json.dumps(collatex_witnesses(ab.left, ab.right)))
+        tv = Task("textver json", textver_argv(mode, "json", lp, rp, d / "tv.json"))
+        cx = Task("collatex", worker_argv("collatex", wit, d / "cx.json"))
+        for k in range(runs):
+            for task in (tv, cx):
+                if task.gave_up:
+                    continue
+                task.runs.append(task.measure(timeout, d, env))
+            # One CollateX run past a quarter of the limit is figure enough.
+            if k == 0 and cx.runs and cx.runs[0].seconds > timeout / 4:
+                break
+        row = {
+            "words": n,
+            "textver_s": tv.median(),
+            "collatex_s": cx.median(),
+            "collatex_timed_out": cx.gave_up,
+            "textver_mb": tv.peak_mb(),
+            "collatex_mb": cx.peak_mb(),
+            "runs": len(cx.runs),
+        }
+        if tv.runs and not tv.failed and (d / "tv.json").exists():
+            row["textver_accuracy"] = json_quality(d / "tv.json", ab, 0)["word_accuracy"]
+        if cx.runs and not cx.gave_up and not cx.failed and (d / "cx.json").exists():
+            row["collatex_accuracy"] = collatex_quality(d / "cx.json", ab)["word_accuracy"]
+        if row["textver_s"] and row["collatex_s"]:
+            row["speedup"] = round(row["collatex_s"] / row["textver_s"], 1)
+        elif row["textver_s"] and cx.gave_up:
+            row["speedup_at_least"] = round(timeout / row["textver_s"], 1)
+        rows.append(row)
+        cx_s = f"> {timeout:.0f}" if cx.gave_up else fmt_s(row["collatex_s"])
+        speedup = row.get("speedup") or row.get("speedup_at_least")
+        print(
+            f"  {n:>6} {fmt_s(row['textver_s']):>10} {cx_s:>11} "
+            f"{'-' if speedup is None else f'{speedup:g}x':>9} {row['runs']:>4} "
+            f"{row['textver_mb'] or 0:>7.0f} {row['collatex_mb'] or 0:>7.0f}  "
+            f"{_pct(row.get('textver_accuracy'))} / {_pct(row.get('collatex_accuracy'))}",
+            flush=True,
+        )
+        if cx.gave_up:
+            break
+    return rows
+
+
+# --- profile ------------------------------------------------------------------------------------
+
+
+def phase_times(left: str, right: str, rounds: int = 3) -> dict[str, float]:
+    """Wall seconds (median of ``rounds``, no profiler) of each stage of a comparison.
+
+    Stages are timed by wrapping the names ``textver.compare`` calls (``segment``, ``align``);
+    a stage the library no longer has under that name is simply left out.
+    """
+    from textver.compare import compare
+    from textver.version import Version
+
+    cmp_mod = importlib.import_module("textver.compare")
+    try:
+        from textver.report.html import render_html
+    except ImportError:
+        render_html = None
+    spent: dict[str, list[float]] = {}
+
+    def timed(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*a: Any, **k: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent[label][-1] += time.perf_counter() - t0
+
+        return wrapper
+
+    originals = {n: getattr(cmp_mod, n) for n in ("segment", "align") if hasattr(cmp_mod, n)}
+    try:
+        for name, fn in originals.items():
+            setattr(cmp_mod, name, timed(f"  {name}", fn))
+        for _ in range(rounds):
+            for label in ("compare()", *(f"  {n}" for n in originals), "to_dict", "json.dumps",
+                          "render_html"):  # fmt: skip
+                spent.setdefault(label, []).append(0.0)
+            t0 = time.perf_counter()
+            c = compare(Version("left", "left", left), Version("right", "right", right))
+            spent["compare()"][-1] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            doc = c.to_dict()
+            spent["to_dict"][-1] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            json.dumps(doc, ensure_ascii=False, indent=1)
+            spent["json.dumps"][-1] = time.perf_counter() - t0
+            if render_html is not None:
+                t0 = time.perf_counter()
+                render_html(c)
+                spent["render_html"][-1] = time.perf_counter() - t0
+    finally:
+        for name, fn in originals.items():
+            setattr(cmp_mod, name, fn)
+    return {k: statistics.median(v) for k, v in spent.items() if any(v)}
+
+
+def profile(left: str, right: str, out: Path) -> None:
+    """Where the 1x comparison spends its time: each stage's wall time without a profiler, then
+    a cProfile of compare + to_dict + json.dumps (+ render_html) sorted by cumulative and by own
+    time (top 25 each)."""
+    import cProfile
+    import io
+    import pstats
+
+    from textver.compare import compare
+    from textver.version import Version
+
+    def job() -> None:
+        c = compare(Version("left", "left", left), Version("right", "right", right))
+        json.dumps(c.to_dict(), ensure_ascii=False, indent=1)
+        try:
+            from textver.report.html import render_html
+        except ImportError:
+            return
+        render_html(c)
+
+    buf = io.StringIO()
+    buf.write(f"textver 1x: {len(left.split())} + {len(right.split())} words, ")
+    buf.write(f"{time.strftime('%H:%M UTC', time.gmtime())}\n\n")
+    buf.write("=== stage wall times, median of 3, no profiler (library only, no start-up) ===\n")
+    for label, sec in phase_times(left, right).items():
+        buf.write(f"  {label:14} {sec:7.3f} s\n")
+    prof = cProfile.Profile()
+    t0 = time.perf_counter()
+    prof.runcall(job)
+    total = time.perf_counter() - t0
+    buf.write(
+        f"\n=== cProfile of compare + to_dict + json.dumps (+ render_html): {total:.2f} s ===\n"
+    )
+    for key in ("cumtime", "tottime"):
+        buf.write(f"--- sorted by {key} ---\n")
+        pstats.Stats(prof, stream=buf).strip_dirs().sort_stats(key).print_stats(25)
+    out.write_text(buf.getvalue())
+    print(f"profile written to {out}")
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def fmt_s(x: float | None, task: Task | None = None, timeout: float = 60) -> str:
+    if task is not None and task.gave_up:
+        return f"> {timeout:.0f} s"
+    if task is not None and task.failed:
+        return "failed"
+    return "-" if x is None else f"{x:.3f}"
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1%}"
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("MET" if ok else "MISSED")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, help="runs per contender, median reported (default 5)")
+    ap.add_argument("--quick", action="store_true", help="1x only, 3 runs, CollateX at 500 words")
+    ap.add_argument("--sizes", default="1,4,16", help="input multiples (default 1,4,16)")
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds before giving up")
+    ap.add_argument(
+        "--distinct",
+        action="store_true",
+        help="make the 4x/16x copies differ (tag each sentence) instead of repeating them",
+    )
+    ap.add_argument(
+        "--only",
+        metavar="NAMES",
+        help="comma-separated name prefixes of the contenders to run (e.g. textver,git)",
+    )
+    ap.add_argument("--no-collatex", action="store_true", help="skip the CollateX comparison")
+    ap.add_argument("--json", type=Path, help="write every figure to this file")
+    ap.add_argument("--profile", type=Path, help="write a cProfile of the 1x compare here")
+    ap.add_argument("--keep", type=Path, help="build the inputs in this folder and keep them")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("args", nargs="*", help=argparse.SUPPRESS)
+    opts = ap.parse_args(argv)
+    if opts.worker:
+        worker(opts.worker, opts.args)
+        return 0
+
+    from bench._inputs import corpus_missing, load_left, scaled
+
+    missing = corpus_missing()
+    if missing:
+        print(f"speed_bench: skipped: corpus absent ({missing})")
+        return 0
+    sizes = [1] if opts.quick else [int(s) for s in opts.sizes.split(",")]
+    runs = opts.runs or (3 if opts.quick else 5)
+    cx_sizes = [500] if opts.quick else [500, 1000, 2000]
+    have, missing_tools = available_tools()
+
+    tmp_ctx = tempfile.TemporaryDirectory(prefix="textver-speed-")
+    tmp = opts.keep or Path(tmp_ctx.name)
+    tmp.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["TEXTVER_STORE"] = str(tmp / "store")
+    env["GIT_CONFIG_NOSYSTEM"] = "1"
+    env["GIT_CONFIG_GLOBAL"] = os.devnull
+
+    full = load_left()
+    mode, mode_note = probe_textver(tmp, env)
+    html_ok = mode == "cli"
+    if mode == "api":
+        try:
+            import textver.report.html  # noqa: F401
+
+            html_ok = True
+        except ImportError:
+            mode_note += "; no HTML renderer yet (textver.report.html), HTML not timed"
+    print(f"speed_bench {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {mode_note}")
+    copies = "distinct (tagged)" if opts.distinct else "identical"
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, median of {runs} runs, "
+          f"timeout {opts.timeout:.0f} s, copies at 4x/16x: {copies}")  # fmt: skip
+    for note in missing_tools:
+        print(f"not run: {note}")
+    print()
+
+    figures: dict = {
+        "mode": mode,
+        "note": mode_note,
+        "runs": runs,
+        "distinct_copies": opts.distinct,
+        "sizes": {},
+    }
+    by_size: dict[int, list[Task]] = {}
+    quality: dict[int, dict] = {}
+    for size in sizes:
+        d = tmp / f"x{size}"
+        d.mkdir(exist_ok=True)
+        left, right = d / "left.txt", d / "right.txt"
+        ab = scaled(full, size, distinct=opts.distinct)
+        left.write_text(ab.left, encoding="utf-8")
+        right.write_text(ab.right, encoding="utf-8")
+        lw, rw = len(left.read_text().split()), len(right.read_text().split())
+        print(f"== {size}x: LEFT {lw} words, RIGHT {rw} words ==", flush=True)
+        tasks = build_tasks(mode, left, right, d, have, html_ok, floors=size == sizes[0])
+        if opts.only:
+            wanted = [w.strip().lower() for w in opts.only.split(",")]
+            tasks = [t for t in tasks if any(t.name.lower().startswith(w) for w in wanted)]
+        for k in range(runs):
+            for task in tasks:
+                if task.gave_up or task.failed or (k >= 3 and task.slow(opts.timeout)):
+                    continue
+                task.runs.append(task.measure(opts.timeout, d, env))
+        print(f"  {'contender':28} {'median s':>9} {'min s':>8} {'runs':>4} {'peak MB':>8}  notes")
+        for task in tasks:
+            st = task.stats()
+            if st.get("hit_time_limit") or st.get("degenerate"):
+                task.note = (
+                    f"gave up at its time limit (degenerate: {st['degenerate']}, "
+                    f"{st['equal_share_of_left']:.0%} of LEFT found equal)"
+                )
+            elif st.get("diff_seconds") is not None:
+                task.note = f"finished in {st['diff_seconds']} s, within its limit"
+            if task.name == "textver json" and (d / "tv.json").exists() and not task.failed:
+                q = json_quality(d / "tv.json", ab, size)
+                task.note = (
+                    f"vs truth: {q['word_accuracy']:.1%} of words right, removed "
+                    f"{q['removed_words_reported']} (truth {q['removed_words_truth']}), moved "
+                    f"{q['moved_paragraphs_reported']} paras (made {q['moved_paragraphs_made']})"
+                )
+                quality[size] = q
+            mins = min((r.seconds for r in task.runs), default=None)
+            peak = task.peak_mb()
+            shown_peak = "-" if peak is None else f"{'>=' if task.gave_up else ''}{peak:.0f}"
+            print(
+                f"  {task.name:28} {fmt_s(task.median(), task, opts.timeout):>9} "
+                f"{fmt_s(None if task.gave_up else mins):>8} {len(task.runs):>4} "
+                f"{shown_peak:>8}  {task.note}",
+                flush=True,
+            )
+        by_size[size] = tasks
+        figures["sizes"][str(size)] = {
+            "left_words": lw,
+            "right_words": rw,
+            "textver_quality": quality.get(size),
+            "contenders": {
+                t.name: {
+                    "median_s": t.median(),
+                    "timed_out": t.gave_up,
+                    "failed": t.failed,
+                    "peak_mb": t.peak_mb(),
+                    "stats": t.stats(),
+                    "runs": [asdict(r) for r in t.runs],
+                }
+                for t in tasks
+            },
+        }
+        print()
+
+    cx_rows = []
+    if not opts.no_collatex and "collatex" in have:
+        print("== CollateX: 2 witnesses, the first N words of LEFT and their abridgement ==")
+        print(
+            "  (accuracy: share of left words each tool calls kept/removed as the abridgement did)"
+        )
+        print(
+            f"  {'words':>6} {'textver s':>10} {'CollateX s':>11} {'speed-up':>9} {'runs':>4} "
+            f"{'tv MB':>7} {'cx MB':>7}  accuracy textver / CollateX"
+        )
+        cx_rows = run_collatex(full, cx_sizes, min(runs, 3), opts.timeout, tmp, env, mode)
+        figures["collatex"] = cx_rows
+        print()
+
+    figures["targets"] = targets(by_size, cx_rows, opts.timeout)
+    if opts.json:
+        opts.json.write_text(json.dumps(figures, indent=1) + "\n")
+        print(f"figures written to {opts.json}")
+    if opts.profile:
+        one = scaled(full, 1)
+        profile(one.left, one.right, opts.profile)
+    tmp_ctx.cleanup()
+    return 0
+
+
+def targets(by_size: dict[int, list[Task]], cx_rows: list[dict], timeout: float) -> list[dict]:
+    """Judge the issue-5 targets on ratios measured in this run, and print them.
+
+    A contender killed at the time limit still bounds its ratio: ``>= limit / other``.
+    """
+    out = []
+
+    def task(size: int, name: str) -> Task | None:
+        return next((t for t in by_size.get(size, []) if t.name == name), None)
+
+    def seconds(size: int, name: str, best: bool) -> tuple[float | None, bool]:
+        t = task(size, name)
+        if t is None:
+            return None, False
+        if t.gave_up:
+            return timeout, True
+        return (t.best() if best else t.median()), False
+
+    def add(
+        what: str,
+        value: float | None,
+        limit: float,
+        unit: str,
+        at_least: bool = False,
+        higher_is_better: bool = False,
+        of_best: float | None = None,
+    ) -> None:
+        if value is None:
+            ok = None
+        elif higher_is_better:
+            ok = True if value >= limit else (None if at_least else False)
+        else:
+            ok = False if value > limit else (None if at_least else True)
+        sign = ">=" if higher_is_better else "<="
+        shown = "-" if value is None else f"{'>= ' if at_least else ''}{value:g}{unit}"
+        extra = "" if of_best is None else f"   [fastest runs: {of_best:g}{unit}]"
+        print(f"  {what:44} {shown:>12}  (target {sign} {limit:g}{unit})  {verdict(ok)}{extra}")
+        out.append(
+            {
+                "target": what,
+                "value": value,
+                "at_least": at_least,
+                "limit": limit,
+                "met": ok,
+                "of_fastest_runs": of_best,
+            }
+        )
+
+    def pair(what: str, a: tuple[int, str], b: tuple[int, str], limit: float) -> None:
+        """Judge the ratio of medians; show the ratio of the fastest runs beside it."""
+        ratios = []
+        for best in (False, True):
+            (x, bound), (y, _) = seconds(*a, best), seconds(*b, best)
+            ratios.append((round(x / y, 2) if x and y else None, bound))
+        (value, bound), (of_best, _) = ratios
+        add(what, value, limit, "x", at_least=bound, of_best=of_best)
+
+    git = "git diff --word-diff"
+    tj, th = "textver json", "textver html"
+    print("== Targets ==")
+    pair("textver JSON / git diff at 1x", (1, tj), (1, git), 3)
+    pair("textver HTML / git diff at 1x", (1, th), (1, git), 5)
+    pair("textver JSON growth 1x -> 4x", (4, tj), (1, tj), 5)
+    pair("textver JSON growth 1x -> 16x", (16, tj), (1, tj), 20)
+    for name in (tj, th):
+        t = task(16, name)
+        peak = t.peak_mb() if t else None
+        # A run killed at the limit had not reached its peak yet: a lower bound.
+        add(f"peak memory of {name} at 16x", None if peak is None else round(peak), 500, " MB",
+            at_least=bool(t and t.gave_up))  # fmt: skip
+    # The largest input CollateX was run on is the fairest figure: start-up weighs least there.
+    last = next((r for r in reversed(cx_rows) if r.get("speedup") or r.get("speedup_at_least")), {})
+    add(
+        f"textver speed-up over CollateX ({last.get('words', '-')} words)",
+        last.get("speedup") or last.get("speedup_at_least"),
+        100,
+        "x",
+        at_least="speedup_at_least" in last,
+        higher_is_better=True,
+    )
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
