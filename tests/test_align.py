@@ -183,3 +183,11 @@ def test_near_identical_sentences_follow_their_neighbours_when_moved() -> None:
     c = run(right, left)
     pairs = sorted((lk.left, lk.right) for lk in c.links if lk.left and lk.right)
     assert pairs == [([0], [0]), ([1], [3]), ([2], [2]), ([3], [1]), ([4], [4])]
+
+
+def test_a_sentence_of_function_words_with_a_connective_still_links() -> None:
+    left = join([P[0], P[1] + " That is all there is to it!", P[2]])
+    right = join([P[0], P[1] + " Indeed, that is all there is to it!", P[2]])
+    c = run(right, left)
+    assert inserted_text(c) == ["Indeed, that"] and deleted_text(c) == ["That"]
+    assert [lk.kind for lk in c.links] == ["equal", "changed", "equal"]

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
 from textver.segment import Segmented
 
-# Function words carry no evidence that two sentences are the same passage.
+# Function words, and the connectives editors add or drop ("However,"), carry no evidence
+# that two sentences are the same passage.
 _STOPWORDS = frozenset(
     """a an the and or but nor so yet for of to in on at by with from into onto upon as than then
     that this these those there here which who whom whose what when where why how it its it's is
@@ -32,7 +33,9 @@ _STOPWORDS = frozenset(
     can could may might must not no yes all any some such each every other more most much many
     very also only just even our we us your you he him his she her they them their i me my mine
     if while about over under again further once between through during before after above below
-    up down out off both few own same too s t""".split()  # noqa: SIM905
+    up down out off both few own same too s t
+    however indeed moreover furthermore therefore thus hence nevertheless nonetheless meanwhile
+    instead besides likewise accordingly consequently still""".split()  # noqa: SIM905
 )
 
 # Thresholds, chosen on the Darwin variorum and on generated abridgements (bench/align_bench.py).
@@ -43,6 +46,9 @@ _WINDOW_BONUS = 0.15
 _GLOBAL_POSTINGS = 12  # a word in at most this many left sentences is searched everywhere
 _WINDOW_POSTINGS = 64  # a word in at most this many sentences of the window is searched there
 _CANDIDATES = 8  # candidates per sentence scored exactly
+_PLAIN_WINDOW = 64  # window searched for a sentence without content words ...
+_PLAIN_DICE = 0.7  # ... and the share of its words its source must share
+_PUNCTUATION = frozenset(".,;:!?\"'()[]-")
 _CONTEXT_BONUS = 0.2  # for continuing the neighbouring sentences' links
 _MOVE_DICE = 0.5  # similarity a link out of order needs ...
 _MOVE_COVER = 0.9  # ... unless the right sentence is nearly all taken from its source
@@ -275,6 +281,9 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
         near, paras = context(j)
         fj = R.feats[j]
         if not fj:
+            source = _plain_source(L, R, j, lo, hi)
+            if source is not None:
+                links[j] = [source]
             continue
         wj = sum(idf[x] for x in fj)
         # Candidates: left sentences in the window sharing a word that is not common there,
@@ -332,6 +341,23 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
                         break
         links[j] = sorted(sources)
     return links
+
+
+def _plain_source(L: _Side, R: _Side, j: int, lo: int, hi: int) -> int | None:
+    """The source of a right sentence made only of function words ("That's all there is to
+    it!"), which content features cannot find: the left sentence in its window, if the window
+    is small, sharing most of its words."""
+    if hi - lo > _PLAIN_WINDOW:
+        return None
+    words = {k.lower() for k in R.sigs[j]} - _PUNCTUATION
+    best, best_dice = None, _PLAIN_DICE
+    for i in range(lo, hi):
+        other = {k.lower() for k in L.sigs[i]} - _PUNCTUATION
+        shared = len(words & other)
+        dice = 2 * shared / (len(words) + len(other)) if shared >= 3 else 0.0
+        if dice >= best_dice:
+            best, best_dice = i, dice
+    return best
 
 
 def align(left: Segmented, right: Segmented) -> list[Link]:
