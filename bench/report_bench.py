@@ -28,15 +28,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from bench._browser import CHROMIUM, launch  # noqa: E402
+
 TARGET_S = 2.0
 
 
@@ -76,7 +69,7 @@ def time_loads(report: Path, runs: int) -> list[dict[str, float]]:
 
     results = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         for _ in range(runs):
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()

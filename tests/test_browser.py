@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bench._browser import CHROMIUM, launch
 from tests.test_report_html import IMG, SCRIPT
 from tests.test_report_text import LEFT_KEEPER, RIGHT_KEEPER
 from tests.texts import join
@@ -15,19 +16,10 @@ from textver.compare import compare
 from textver.report.html import render_html
 from textver.version import Version
 
-CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Unchanged paragraphs between the first change and the others, so that stepping must scroll.
 FILLER = [
     f"Entry {n} of the harbour ledger records {n * 7 + 3} barrels of herring landed at the quay. "
@@ -62,7 +54,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = launch(p)
         yield b
         b.close()
 
