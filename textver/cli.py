@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from textver import __version__
 from textver.errors import TextverError
 from textver.store import DEFAULT_STORE, Edition, Store, check_date, check_name, write_atomic
 
@@ -108,7 +109,7 @@ _timeout_option = click.option(
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @_store_option
 @click.option("--debug", is_flag=True, help="Show a traceback instead of a one-line error.")
-@click.version_option(package_name="textver", prog_name="textver")
+@click.version_option(version=__version__, prog_name="textver")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Compare and version published texts: what each edition kept, cut, reworded, moved or
