@@ -129,3 +129,10 @@ def test_malformed_html_still_imports(inputs, store: Store, textver_cmd) -> None
 def test_debug_shows_the_traceback(inputs, store: Store, textver_cmd) -> None:
     r = textver_cmd("--store", store.root, "--debug", "add", "essay", inputs["binary"], "-l", "x")
     assert r.returncode != 0 and "Traceback" in r.stderr
+
+
+def test_version(textver_cmd) -> None:
+    from textver import __version__
+
+    r = textver_cmd("--version")
+    assert (r.returncode, r.stdout) == (0, f"textver, version {__version__}\n")
