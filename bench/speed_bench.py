@@ -753,6 +753,10 @@ def main(argv: list[str] | None = None) -> int:
         }
         print()
 
+    if mode == "cli" and not opts.only:
+        figures["collation"] = time_collation(runs, opts.timeout, tmp, env)
+        print()
+
     cx_rows = []
     if not opts.no_collatex and "collatex" in have:
         print("== CollateX: 2 witnesses, the first N words of LEFT and their abridgement ==")
@@ -776,6 +780,26 @@ def main(argv: list[str] | None = None) -> int:
         profile(one.left, one.right, opts.profile)
     tmp_ctx.cleanup()
     return 0
+
+
+def time_collation(runs: int, timeout: float, tmp: Path, env: dict[str, str]) -> dict:
+    """Issue 7's figure: all six editions of the chapter collated at once, JSON out, as a
+    whole process (target: about a second)."""
+    from bench._inputs import EDITIONS, corpus_dir
+
+    files = [str(corpus_dir() / f"{e}.txt") for e in EDITIONS]
+    out = tmp / "collation.json"
+    task = Task("textver collate 6 eds json", [sys.executable, "-m", "textver", "compare",
+                *files, "--format", "json", "-o", str(out)])  # fmt: skip
+    for _ in range(runs):
+        task.runs.append(task.measure(timeout, tmp, env))
+    words = sum(len(Path(f).read_text(encoding="utf-8").split()) for f in files)
+    median = task.median()
+    print(f"== Six editions collated at once ({words} words in all), JSON, whole process ==")
+    print(f"  median {fmt_s(median, task, timeout)} s over {len(task.runs)} runs, peak "
+          f"{task.peak_mb() or 0:.0f} MB (target: about 1 s): "
+          f"{verdict(None if median is None else median <= 1.2)}")  # fmt: skip
+    return {"words": words, "median_s": median, "peak_mb": task.peak_mb()}
 
 
 def targets(by_size: dict[int, list[Task]], cx_rows: list[dict], timeout: float) -> list[dict]:
