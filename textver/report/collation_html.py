@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from textver.collate import Collation, Row, Unit
 from textver.report.html import assets, environment
-from textver.report.model import MINIMAP_BINS, Mark, Side, side_of
+from textver.report.model import MINIMAP_BINS, Mark, Side, mark_unchanged_runs, side_of
 
 EQUAL = "equal"  # text every edition shares here
 LACK = "lack"  # base text some editions lack (base column)
@@ -148,13 +148,7 @@ class _Builder:
     def build(self) -> CollationReport:
         col = self.col
         rows = [self.row(row) for row in col.rows]
-        run = 0
-        for n, row in enumerate(rows):
-            if row.changed:
-                continue
-            run += 1
-            if n + 1 == len(rows) or rows[n + 1].changed:
-                row.unchanged_run, run = run, 0
+        mark_unchanged_runs(rows)
         sides = self.sides
         labels = [v.label for v in col.editions]
         matrix = [

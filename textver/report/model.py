@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from textver.align import Link, SentenceLink
 from textver.compare import Comparison
@@ -357,13 +359,7 @@ class _Builder:
         c = self.c
         rows = [self.row(link) for link in c.links]
         rows = self._with_move_markers(rows)
-        run = 0
-        for n, row in enumerate(rows):
-            if row.changed:
-                continue
-            run += 1
-            if n + 1 == len(rows) or rows[n + 1].changed:
-                row.unchanged_run, run = run, 0
+        mark_unchanged_runs(rows)
         summary = self._summary()
         return Report(
             left=side_of(c.left, c.stats["left_words"], len(self.ls.paragraphs)),
@@ -470,6 +466,18 @@ def _excerpt(runs: list[Run]) -> str:
         if parts:
             return "".join(parts)
     return ""
+
+
+def mark_unchanged_runs(rows: Sequence[Any]) -> None:
+    """Give the last row of each run of unchanged rows the run's length, for the filter's
+    "N unchanged paragraphs" marker."""
+    run = 0
+    for n, row in enumerate(rows):
+        if row.changed:
+            continue
+        run += 1
+        if n + 1 == len(rows) or rows[n + 1].changed:
+            row.unchanged_run, run = run, 0
 
 
 def side_of(v: Version, words: int, paragraphs: int) -> Side:
