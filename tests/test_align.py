@@ -191,3 +191,22 @@ def test_a_sentence_of_function_words_with_a_connective_still_links() -> None:
     c = run(right, left)
     assert inserted_text(c) == ["Indeed, that"] and deleted_text(c) == ["That"]
     assert [lk.kind for lk in c.links] == ["equal", "changed", "equal"]
+
+
+def test_a_look_alike_sentence_paragraphs_away_is_not_a_split() -> None:
+    title = "The Harbour Charter of Vellmoor, version 2, May 1890."
+    left = join([title, *P])
+    right = join(
+        [
+            "The Harbour Charter of Vellmoor, version 3, June 1921.",
+            *P[:3],
+            '"This Charter" means version 3 of the Harbour Charter of Vellmoor.',
+            *P[3:],
+        ]
+    )
+    c = run(right, left)
+    (head,) = [lk for lk in c.links if lk.left == [0]]
+    assert head.right == [0] and head.kind == "changed"
+    assert [(lk.left, lk.right, lk.kind) for lk in c.links if lk.right == [4]] == [
+        ([], [4], "inserted")
+    ]

@@ -203,6 +203,7 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
         by_sig[sig].append(i)
     backbone = _anchors(L.sigs, R.sigs)
     links: dict[int, list[int]] = {j: [i] for i, j in backbone}
+    fuzzy: dict[int, float] = {}  # score of each link that is not an identical sentence
     # The window of left sentences each right sentence may come from without being a move, and
     # where in it the sentence would sit if the text between the anchors kept its proportions.
     n_left, n_right = len(L.sigs), len(R.sigs)
@@ -284,6 +285,7 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
             source = _plain_source(L, R, j, lo, hi)
             if source is not None:
                 links[j] = [source]
+                fuzzy[j] = 0.0
             continue
         wj = sum(idf[x] for x in fj)
         # Candidates: left sentences in the window sharing a word that is not common there,
@@ -340,7 +342,48 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
                         sources.append(i2)
                         break
         links[j] = sorted(sources)
+        fuzzy[j] = best_score
+    _drop_scattered_splits(links, fuzzy, R.seg.sentence_paragraph)
     return links
+
+
+def _drop_scattered_splits(
+    links: dict[int, list[int]], fuzzy: dict[int, float], r_para: list[int]
+) -> None:
+    """Keep a left sentence's several right counterparts only where they sit together.
+
+    A sentence an editor split becomes neighbouring sentences; one that seems to reappear
+    paragraphs away is a look-alike (a licence's title and a later sentence naming the licence).
+    Of the groups of neighbouring right sentences sharing a source, the one holding the best
+    link keeps it; the other groups' similarity links are dropped.
+    """
+    by_left: dict[int, list[int]] = defaultdict(list)
+    for j, sources in links.items():
+        for i in sources:
+            by_left[i].append(j)
+    for i, js in by_left.items():
+        if len(js) < 2:
+            continue
+        js.sort()
+        groups = [[js[0]]]
+        for j in js[1:]:
+            prev = groups[-1][-1]
+            if j == prev + 1 and abs(r_para[j] - r_para[prev]) <= 1:
+                groups[-1].append(j)
+            else:
+                groups.append([j])
+        if len(groups) < 2:
+            continue
+        strength = [max(fuzzy.get(j, math.inf) for j in g) for g in groups]
+        keep = strength.index(max(strength))
+        for g, group in enumerate(groups):
+            if g == keep:
+                continue
+            for j in group:
+                if j in fuzzy:
+                    links[j] = [x for x in links[j] if x != i]
+                    if not links[j]:
+                        del links[j]
 
 
 def _plain_source(L: _Side, R: _Side, j: int, lo: int, hi: int) -> int | None:
