@@ -133,3 +133,23 @@ def test_bad_collations() -> None:
         collate([v, Version("a", "b", "Other.")])
     with pytest.raises(TextverError, match="--base z: no such edition"):
         collate([v, Version("b", "b", "Other.")], base="z")
+
+
+def test_a_store_of_four_darwin_editions_collates_through_the_cli(tmp_path, textver_cmd) -> None:
+    d = darwin_dir()
+    gold = json.loads((d / "alignment.json").read_text())["editions"]
+    store = tmp_path / "versions"
+    for year in ("1859", "1861", "1869", "1872"):
+        r = textver_cmd("--store", store, "add", "origin", d / f"{year}.txt", "-l", year)
+        assert r.returncode == 0, r.stderr
+    r = textver_cmd("--store", store, "compare", "origin", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    check_rows(out)
+    assert len(out["editions"]) == 4
+    for row in out["rows"]:
+        assert len({gold[label][p] for label, ps in row["cells"].items() for p in ps}) == 1
+    r = textver_cmd("--store", store, "compare", "origin", "--format", "tei")
+    root = ET.fromstring(r.stdout)
+    ids = {w.get(XML_ID) for w in root.iterfind(f".//{{{TEI_NS}}}witness")}
+    assert ids == {witness_id(y) for y in ("1859", "1861", "1869", "1872")}
