@@ -12,6 +12,9 @@ import bisect
 import os
 import random
 import re
+import subprocess
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +34,21 @@ def shared_dir() -> Path:
 
 def corpus_dir() -> Path:
     return shared_dir() / "corpora" / "darwin-origin-ch1"
+
+
+def run_textver(*args: str, cwd: Path) -> float:
+    """Run ``python -m textver ARGS`` from this checkout in ``cwd``; the seconds it took."""
+    repo = Path(__file__).resolve().parents[1]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(repo), os.environ.get("PYTHONPATH", "")]),
+    }
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "textver", *args], check=True, env=env, cwd=cwd,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return time.perf_counter() - start
 
 
 def corpus_missing() -> str | None:

@@ -16,12 +16,9 @@ note and exits 0.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,32 +32,16 @@ TARGET_S = 2.0
 
 def make_report(folder: Path) -> tuple[Path, float, int]:
     """Write the pair and the report into ``folder``; the report, command seconds, left words."""
-    from bench._inputs import abridge, load_left
+    from bench._inputs import abridge, load_left, run_textver
     from textver.segment import count_words
 
     pair = abridge(load_left())
     (folder / "left.txt").write_text(pair.left, encoding="utf-8")
     (folder / "right.txt").write_text(pair.right, encoding="utf-8")
     out = folder / "report.html"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-    }
-    cmd = [
-        sys.executable,
-        "-m",
-        "textver",
-        "compare",
-        "left.txt",
-        "right.txt",
-        "--format",
-        "html",
-        "-o",
-        str(out),
-    ]
-    t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, cwd=folder, stdout=subprocess.DEVNULL)
-    return out, time.perf_counter() - t0, count_words(pair.left)
+    seconds = run_textver("compare", "left.txt", "right.txt", "--format", "html", "-o", str(out),
+                          cwd=folder)  # fmt: skip
+    return out, seconds, count_words(pair.left)
 
 
 def time_loads(report: Path, runs: int) -> list[dict[str, float]]:

@@ -11,8 +11,6 @@ Usage: python docs/make_screenshot.py [--out docs/screenshot.png]
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -20,36 +18,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from bench._browser import launch  # noqa: E402
-
-
-def corpus() -> Path:
-    shared = Path(os.environ.get("TEXTVER_SHARED") or REPO.parent / "shared")
-    return shared / "corpora" / "darwin-origin-ch1"
+from bench._inputs import corpus_dir, run_textver  # noqa: E402
 
 
 def make_report(out: Path) -> None:
-    d = corpus()
+    d = corpus_dir()
     for year in ("1859", "1872"):
         if not (d / f"{year}.txt").exists():
             sys.exit(f"make_screenshot: {d / year}.txt not found (set TEXTVER_SHARED)")
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-    }
-    cmd = [
-        sys.executable,
-        "-m",
-        "textver",
-        "compare",
-        "1859.txt",
-        "1872.txt",
-        "--format",
-        "html",
-        "-o",
-        str(out),
-    ]
     # Run in the corpus folder so the report names the files, not this machine's paths.
-    subprocess.run(cmd, check=True, env=env, cwd=d, stdout=subprocess.DEVNULL)
+    run_textver("compare", "1859.txt", "1872.txt", "--format", "html", "-o", str(out), cwd=d)
 
 
 def photograph(report: Path, png: Path) -> None:
