@@ -196,8 +196,9 @@ class Spans(Sequence[Span]):
 class Segmented:
     """A text cut into paragraphs, sentences and tokens; every span indexes ``text``.
 
-    Tokens are kept in flat parallel lists because a book has ~10^5 of them and the aligner walks
-    them in tight loops; sentence and paragraph records point into those lists by index range.
+    Tokens are kept in flat parallel sequences (offsets in one array, keys and word flags in
+    lists) because a book has 10^5 to 10^6 of them and the aligner walks them in tight loops;
+    sentence and paragraph records point into those sequences by index range.
     """
 
     text: str
