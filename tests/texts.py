@@ -35,3 +35,11 @@ def darwin_dir() -> Path:
     if not (path / "alignment.json").exists():
         pytest.skip(f"Darwin variorum corpus not found at {path} (set TEXTVER_SHARED)")
     return path
+
+
+def licenses_dir() -> Path:
+    """Debian's common licences (real revised documents), or skip the test that needs them."""
+    path = Path("/usr/share/common-licenses")
+    if not (path / "MPL-2.0").is_file():
+        pytest.skip(f"{path} not found (the common licences come with Debian and Ubuntu)")
+    return path

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import compress
 
 from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
 from textver.segment import Segmented
@@ -52,28 +52,30 @@ _PUNCTUATION = frozenset(".,;:!?\"'()[]-")
 _CONTEXT_BONUS = 0.2  # for continuing the neighbouring sentences' links
 _MOVE_DICE = 0.5  # similarity a link out of order needs ...
 _MOVE_COVER = 0.9  # ... unless the right sentence is nearly all taken from its source
+_GRID = 2**20  # IDF weights are multiples of 1/_GRID (see _idf)
 
 
-_POSSESSIVE = re.compile(r"'s(?=\x00)")
 _SUFFIXES = ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "ly", "s")
 
 
-def stems(seg: Segmented) -> list[str]:
-    """Per token, its content feature, or "" for punctuation and function words.
+def feature_table(seg: Segmented) -> dict[str, str]:
+    """Each distinct token key's content feature, or "" for a function word.
 
-    The feature is the lower-cased word without an English inflection, cut to six letters: a
-    stemmer that needs no dictionary.  It makes "deny", "denying", "develop" and "development"
-    two features, not four, which is what lets a reworded sentence or another translation of
-    the same passage still match on its content words, while numbers and names pass through
-    whole and, being rare, weigh the most under IDF.  Character n-grams would tolerate more
-    spelling variation, but cost several times more features per sentence on a book.
+    The feature is the lower-cased word without a possessive "'s" or an English inflection,
+    cut to six letters: a stemmer that needs no dictionary.  It makes "deny", "denying",
+    "develop" and "development" two features, not four, which is what lets a reworded sentence
+    or another translation of the same passage still match on its content words, while numbers
+    and names pass through whole and, being rare, weigh the most under IDF.  Character n-grams
+    would tolerate more spelling variation, but cost several times more features per sentence
+    on a book.  A book has a few thousand distinct words, so the work is per word, not per token.
     """
-    joined = _POSSESSIVE.sub("", "\x00".join(seg.keys).lower() + "\x00")
-    lowered = joined.split("\x00")[:-1]
-    if len(lowered) != len(seg.keys):  # a key whose lower case holds the separator: impossible
-        lowered = [k.lower() for k in seg.keys]
-    table = {w: "" if w in _STOPWORDS else _stem(w) for w in set(lowered)}
-    return [table[w] if iw else "" for w, iw in zip(lowered, seg.is_word, strict=True)]
+    table: dict[str, str] = {}
+    for key in set(seg.keys):
+        word = key.lower()
+        if word.endswith("'s"):
+            word = word[:-2]
+        table[key] = "" if word in _STOPWORDS else _stem(word)
+    return table
 
 
 def _stem(word: str) -> str:
@@ -87,9 +89,9 @@ def _stem(word: str) -> str:
     return word[:6]
 
 
-def features(stems_: list[str], lo: int, hi: int) -> frozenset[str]:
-    """The content features of tokens ``lo:hi`` (see :func:`stems`)."""
-    out = set(stems_[lo:hi])
+def features(seg: Segmented, table: dict[str, str], lo: int, hi: int) -> frozenset[str]:
+    """The content features of the words among tokens ``lo:hi`` (``table``: feature_table)."""
+    out = set(map(table.__getitem__, compress(seg.keys[lo:hi], seg.is_word[lo:hi])))
     out.discard("")
     return frozenset(out)
 
@@ -105,9 +107,9 @@ class _Side:
     def build(cls, seg: Segmented) -> _Side:
         side = cls(seg)
         keys, is_word = seg.keys, seg.is_word
-        st = stems(seg)
+        table = feature_table(seg)
         for rng in seg.sentence_tokens:
-            side.feats.append(features(st, rng.start, rng.stop))
+            side.feats.append(features(seg, table, rng.start, rng.stop))
             side.sigs.append(tuple(keys[rng.start : rng.stop]))
             side.words.append(sum(is_word[rng.start : rng.stop]))
         return side
@@ -145,7 +147,11 @@ def _idf(a: _Side, b: _Side) -> dict[str, float]:
             for x in f:
                 df[x] += 1
     n = len(a.feats) + len(b.feats) + 1
-    return {x: math.log(n / d) + 0.5 for x, d in df.items()}
+    # Weights are rounded to multiples of 2**-20, so every sum of them is exact and the same in
+    # any order.  Feature sets iterate in an order that changes from run to run with Python's
+    # string hashing; with inexact sums, near-ties between candidates went different ways in
+    # different runs and the same two texts could be aligned differently.
+    return {x: round((math.log(n / d) + 0.5) * _GRID) / _GRID for x, d in df.items()}
 
 
 def _lis(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -303,7 +309,8 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
         # Candidates: left sentences in the window sharing a word that is not common there,
         # and anywhere in the text sharing a rare word (a move).  Posting lists are sorted, so
         # the window's part of each is found by bisection; long lists are never walked.  Only
-        # the few with the most shared weight are scored exactly.
+        # the few with the most shared weight are scored exactly; of those sharing as much, the
+        # nearest to where the sentence would sit.
         acc: dict[int, float] = defaultdict(float)
         for x in fj:
             post = postings.get(x)
@@ -317,7 +324,8 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
             if b - a <= _WINDOW_POSTINGS:
                 for i in post[a:b]:
                     acc[i] += idf[x]
-        cands = heapq.nlargest(_CANDIDATES, acc, key=acc.__getitem__)
+        expected = expected_of[j]
+        cands = heapq.nlargest(_CANDIDATES, acc, key=lambda i: (acc[i], -abs(i - expected), -i))
         best = None
         best_score = 0.0
         best_cover = 0.0

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from textver.align import features, stems
+from textver.align import feature_table, features
 from textver.compare import Comparison, build, without_cycle_collector
 from textver.diff import EQUAL, INSERT
 from textver.errors import TextverError
@@ -255,7 +255,7 @@ def _rows(col: Collation) -> list[Row]:
     for pair in col.pairs:
         label = pair.right.label
         seg = pair.right_seg
-        seg_stems = stems(seg)
+        table = feature_table(seg)
         after = -1
         for q_row in _right_rows(pair, row_of_base, find):
             q, r = q_row
@@ -264,7 +264,7 @@ def _rows(col: Collation) -> list[Row]:
                 after = r
                 continue
             rng = seg.paragraph_tokens(q)
-            feats = features(seg_stems, rng.start, rng.stop)
+            feats = features(seg, table, rng.start, rng.stop)
             gap = added.setdefault(after, [])
             match = next(
                 (row for row, f in gap if _dice(f, feats) >= _ADDED_MATCH and not row.cells[label]),
