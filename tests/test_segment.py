@@ -75,3 +75,24 @@ def test_words_keep_apostrophes_hyphens_and_combining_marks() -> None:
     words = [seg.text[a:b] for (a, b), w in zip(seg.tokens, seg.is_word, strict=True) if w]
     assert words == ["The", "country\u2019s", "well-known", "cafe\u0301", "opened"]
     assert count_words(seg.text) == 5
+
+
+def test_token_offsets_asked_one_at_a_time_match_a_full_walk() -> None:
+    """Offsets are found per sentence on demand; asked for in any order they must agree with
+    walking all tokens, and every character that is not whitespace lies in exactly one token."""
+    text = (
+        "  \u201cWell,\u201d she said \u2014 twice.  Then: (a) one; (b) two!\n"
+        "Hard-wrapped   line.\n\n\n"
+        "Second paragraph\u2019s end\u2026 And one more sentence?"
+    )
+    seg = segment(text)
+    walked = list(seg.tokens)
+    backwards = [seg.tokens[k] for k in reversed(range(len(seg.tokens)))][::-1]
+    assert backwards == walked
+    assert [(seg.tokens.start(k), seg.tokens.end(k)) for k in range(len(walked))] == walked
+    assert seg.tokens[-1] == walked[-1] and seg.tokens[2:4] == walked[2:4]
+    assert [text[a:b] for a, b in walked] == segment(text, strict=True).keys
+    covered = sorted(i for a, b in walked for i in range(a, b))
+    assert covered == [i for i, ch in enumerate(text) if not ch.isspace()]
+    with pytest.raises(IndexError):
+        seg.tokens[len(walked)]

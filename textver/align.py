@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_left
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import accumulate, chain, compress, pairwise
 
 from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
 from textver.segment import Segmented
@@ -141,17 +142,19 @@ class Link:
 
 
 def _idf(a: _Side, b: _Side) -> dict[str, float]:
-    df: dict[str, int] = defaultdict(int)
-    for side in (a, b):
-        for f in side.feats:
-            for x in f:
-                df[x] += 1
+    df = Counter(chain.from_iterable(a.feats))
+    df.update(chain.from_iterable(b.feats))
     n = len(a.feats) + len(b.feats) + 1
     # Weights are rounded to multiples of 2**-20, so every sum of them is exact and the same in
     # any order.  Feature sets iterate in an order that changes from run to run with Python's
     # string hashing; with inexact sums, near-ties between candidates went different ways in
     # different runs and the same two texts could be aligned differently.
     return {x: round((math.log(n / d) + 0.5) * _GRID) / _GRID for x, d in df.items()}
+
+
+def _weigh(idf: dict[str, float], feats: Iterable[str]) -> float:
+    """The evidence a set of features carries: the sum of their weights (exact, see _idf)."""
+    return sum(map(idf.__getitem__, feats))
 
 
 def _lis(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -251,7 +254,7 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
     for i, f in enumerate(L.feats):
         for x in f:
             postings[x].append(i)
-    weight = [sum(idf[x] for x in f) for f in L.feats]
+    weight = [_weigh(idf, f) for f in L.feats]
 
     r_para = R.seg.sentence_paragraph
     l_para = L.seg.sentence_paragraph
@@ -305,7 +308,7 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
                 links[j] = [source]
                 fuzzy[j] = 0.0
             continue
-        wj = sum(idf[x] for x in fj)
+        wj = _weigh(idf, fj)
         # Candidates: left sentences in the window sharing a word that is not common there,
         # and anywhere in the text sharing a rare word (a move).  Posting lists are sorted, so
         # the window's part of each is found by bisection; long lists are never walked.  Only
@@ -331,7 +334,7 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
         best_cover = 0.0
         for i in cands:
             shared = fj & L.feats[i]
-            w = sum(idf[x] for x in shared)
+            w = _weigh(idf, shared)
             cover = w / wj
             if cover < _MIN_COVER or (len(shared) < 2 and len(fj) > 2):
                 continue
@@ -354,10 +357,10 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
         sources = [best]
         if best_cover < 0.85:
             rest = fj - L.feats[best]
-            w_rest = sum(idf[x] for x in rest)
+            w_rest = _weigh(idf, rest)
             for i2 in (best - 1, best + 1):
                 if 0 <= i2 < n_left:
-                    gain = sum(idf[x] for x in rest & L.feats[i2]) / wj
+                    gain = _weigh(idf, rest & L.feats[i2]) / wj
                     if gain >= _MERGE_GAIN and gain >= 0.5 * w_rest / wj:
                         sources.append(i2)
                         break
@@ -576,10 +579,9 @@ def _build_link(
             ra, rb = left.sentence_tokens[ls[0]], right.sentence_tokens[rs[0]]
             ops = [(EQUAL, ra.start, ra.stop, rb.start, rb.stop)]
         else:
-            a = [t for s in ls for t in left.sentence_tokens[s]]
-            b = [t for s in rs for t in right.sentence_tokens[s]]
-            keys_a = [left.keys[t] for t in a]
-            ops = _absolute(diff_tokens(keys_a, [right.keys[t] for t in b]), a, b)
+            a = _joined([left.sentence_tokens[s] for s in ls])
+            b = _joined([right.sentence_tokens[s] for s in rs])
+            ops = _absolute(diff_tokens(_keys(left, a), _keys(right, b)), a, b)
         same = all(op[0] == EQUAL for op in ops)
         equal_words += sum(sum(left.is_word[op[1] : op[2]]) for op in ops if op[0] == EQUAL)
         sentences.append(SentenceLink(ls, rs, "equal" if same else "changed", ops))
@@ -629,40 +631,54 @@ def _reading_order_sentences(sentences: list[SentenceLink]) -> None:
     sentences.sort(key=lambda s: key[id(s)])
 
 
-def _absolute(ops: list[Opcode], a: list[int], b: list[int]) -> list[Opcode]:
-    """Turn opcodes over the token lists ``a`` and ``b`` into absolute token index runs.
-
-    Tokens of one group are contiguous within each sentence but the group's sentences need not
-    be adjacent, so a run is cut wherever the absolute indices jump.
-    """
-    out: list[Opcode] = []
-    for op, a0, a1, b0, b1 in ops:
-        if op == EQUAL:
-            start = 0
-            n = a1 - a0
-            for k in range(1, n + 1):
-                if k == n or a[a0 + k] != a[a0 + k - 1] + 1 or b[b0 + k] != b[b0 + k - 1] + 1:
-                    out.append(
-                        (EQUAL, a[a0 + start], a[a0 + k - 1] + 1, b[b0 + start], b[b0 + k - 1] + 1)
-                    )
-                    start = k
-        elif op == DELETE:
-            for lo, hi in _runs(a[a0:a1]):
-                out.append((DELETE, lo, hi, 0, 0))
+def _joined(ranges: list[range]) -> list[range]:
+    """Token ranges in order, those that abut joined into one."""
+    out: list[range] = []
+    for r in ranges:
+        if out and out[-1].stop == r.start:
+            out[-1] = range(out[-1].start, r.stop)
         else:
-            for lo, hi in _runs(b[b0:b1]):
-                out.append((INSERT, 0, 0, lo, hi))
+            out.append(r)
     return out
 
 
-def _runs(idx: list[int]) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
-    for t in idx:
-        if runs and runs[-1][1] == t:
-            runs[-1] = (runs[-1][0], t + 1)
+def _keys(seg: Segmented, ranges: list[range]) -> list[str]:
+    return list(chain.from_iterable(seg.keys[r.start : r.stop] for r in ranges))
+
+
+def _absolute(ops: list[Opcode], a: list[range], b: list[range]) -> list[Opcode]:
+    """Turn opcodes over the concatenated token ranges ``a`` and ``b`` into absolute runs.
+
+    Tokens of one group are contiguous within each range, but the ranges (the group's
+    sentences) need not be adjacent, so a run is cut wherever it crosses from one range to the
+    next on either side.
+    """
+    a_ends, b_ends = list(accumulate(map(len, a))), list(accumulate(map(len, b)))
+    out: list[Opcode] = []
+    for op, a0, a1, b0, b1 in ops:
+        if op == EQUAL:
+            cuts = sorted({*_cuts(a_ends, a0, a1), *_cuts(b_ends, b0, b1)})
+            for s, e in pairwise([0, *cuts, a1 - a0]):
+                lo, hi = _at(a, a_ends, a0 + s), _at(a, a_ends, a0 + e - 1) + 1
+                out.append((EQUAL, lo, hi, _at(b, b_ends, b0 + s), _at(b, b_ends, b0 + e - 1) + 1))
+        elif op == DELETE:
+            for s, e in pairwise([0, *_cuts(a_ends, a0, a1), a1 - a0]):
+                out.append((DELETE, _at(a, a_ends, a0 + s), _at(a, a_ends, a0 + e - 1) + 1, 0, 0))
         else:
-            runs.append((t, t + 1))
-    return runs
+            for s, e in pairwise([0, *_cuts(b_ends, b0, b1), b1 - b0]):
+                out.append((INSERT, 0, 0, _at(b, b_ends, b0 + s), _at(b, b_ends, b0 + e - 1) + 1))
+    return out
+
+
+def _cuts(ends: list[int], lo: int, hi: int) -> list[int]:
+    """Offsets, relative to ``lo``, where positions ``lo:hi`` cross from one range to the next."""
+    return [e - lo for e in ends[bisect_right(ends, lo) : bisect_left(ends, hi)]]
+
+
+def _at(ranges: list[range], ends: list[int], k: int) -> int:
+    """The absolute token index at position ``k`` of the concatenated ``ranges``."""
+    r = bisect_right(ends, k)
+    return ranges[r].start + k - (ends[r - 1] if r else 0)
 
 
 def _reading_order(links: list[Link]) -> list[Link]:

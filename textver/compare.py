@@ -8,6 +8,7 @@ outputs can never disagree about what changed.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from textver.version import Version
 
 FORMAT = "textver.comparison"
 FORMAT_VERSION = 1
+
+_FLAGGED = re.compile(rb"\x01+")  # a run of flagged tokens (see Comparison._flags)
 
 
 @dataclass(frozen=True)
@@ -78,16 +81,10 @@ class Comparison:
         runs: list[Change] = []
         for p in range(len(seg.paragraphs)):
             tokens = seg.paragraph_tokens(p)
-            t = tokens.start
-            while t < tokens.stop:
-                if not flags[t]:
-                    t += 1
-                    continue
-                start = t
-                while t < tokens.stop and flags[t]:
-                    t += 1
-                words = sum(seg.is_word[start:t])
-                runs.append(Change(op, seg.tokens[start][0], seg.tokens[t - 1][1], words))
+            for m in _FLAGGED.finditer(flags, tokens.start, tokens.stop):
+                start, stop = m.span()
+                words = sum(seg.is_word[start:stop])
+                runs.append(Change(op, seg.tokens.start(start), seg.tokens.end(stop - 1), words))
         return runs
 
     @cached_property
@@ -148,10 +145,10 @@ class Comparison:
         ltext, rtext = self.left.text, self.right.text
         for op, a0, a1, b0, b1 in sl.ops:
             if op == INSERT:
-                out.append(("insert", rtext[rt[b0][0] : rt[b1 - 1][1]]))
+                out.append(("insert", rtext[rt.start(b0) : rt.end(b1 - 1)]))
             else:
                 kind = "equal" if op == EQUAL else "delete"
-                out.append((kind, ltext[lt[a0][0] : lt[a1 - 1][1]]))
+                out.append((kind, ltext[lt.start(a0) : lt.end(a1 - 1)]))
         return out
 
 

@@ -15,6 +15,7 @@ checks this on random inputs), so the choice changes only the speed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 
 EQUAL, DELETE, INSERT = 0, -1, 1
 # (op, a_lo, a_hi, b_lo, b_hi): a run of tokens a[a_lo:a_hi] and/or b[b_lo:b_hi].
@@ -53,19 +54,10 @@ _runs: Runs = fast_runs or python_runs
 
 
 def _encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str]:
-    codes: dict[str, str] = {}
-    out = []
-    for seq in (a, b):
-        chars = []
-        for key in seq:
-            c = codes.get(key)
-            if c is None:
-                n = len(codes) + 1
-                c = chr(n if n < 0xD800 else n + 0x800)  # skip the surrogate block
-                codes[key] = c
-            chars.append(c)
-        out.append("".join(chars))
-    return out[0], out[1]
+    # Codes go to keys in order of first appearance, skipping the surrogate block.
+    vocab = dict.fromkeys(chain(a, b))
+    codes = {key: chr(n if n < 0xD800 else n + 0x800) for n, key in enumerate(vocab, 1)}
+    return "".join(map(codes.__getitem__, a)), "".join(map(codes.__getitem__, b))
 
 
 def diff_tokens(a: Sequence[str], b: Sequence[str], runs: Runs | None = None) -> list[Opcode]:

@@ -12,7 +12,7 @@ import re
 import sys
 import unicodedata
 from array import array
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
@@ -158,19 +158,26 @@ def _is_abbreviation(text: str, sent_start: int, dot: int) -> bool:
 
 
 class Spans(Sequence[Span]):
-    """The ``(start, end)`` offsets of every token, stored as one flat array of integers.
+    """The ``(start, end)`` offsets of every token, found a sentence at a time when first asked for.
 
-    A book has millions of tokens; as a list of tuples they cost about 120 bytes each, as an
-    array 16.  Indexing still gives a tuple.
+    A book has 10^5 to 10^6 tokens, and working out and storing every offset up front cost more
+    than the whole of tokenising.  Most are never needed (renderers ask for the edges of runs,
+    and a sentence's first token starts, and its last ends, where the sentence does), so a
+    sentence is tokenised again only when one of its inner offsets is asked for; its offsets
+    are then kept in one flat array (16 bytes a token, not the 120 of a list of tuples).
     """
 
-    __slots__ = ("_bounds",)
+    __slots__ = ("_count", "_firsts", "_found", "_sentences", "_text")
 
-    def __init__(self, bounds: array) -> None:
-        self._bounds = bounds  # start0, end0, start1, end1, ...
+    def __init__(self, text: str, sentences: list[Span], firsts: list[int], count: int) -> None:
+        self._text = text
+        self._sentences = sentences
+        self._firsts = firsts  # index of each sentence's first token
+        self._count = count
+        self._found: dict[int, array] = {}  # sentence -> start0, end0, start1, end1, ...
 
     def __len__(self) -> int:
-        return len(self._bounds) // 2
+        return self._count
 
     @overload
     def __getitem__(self, k: int) -> Span: ...
@@ -181,24 +188,52 @@ class Spans(Sequence[Span]):
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(len(self)))]
         if k < 0:
-            k += len(self)
-        if not 0 <= k < len(self):
+            k += self._count
+        if not 0 <= k < self._count:
             raise IndexError(k)
-        b = self._bounds
-        return b[2 * k], b[2 * k + 1]
+        return self.start(k), self.end(k)
+
+    def start(self, k: int) -> int:
+        """Where token ``k`` starts."""
+        s = bisect_right(self._firsts, k) - 1
+        if k == self._firsts[s]:
+            return self._sentences[s][0]
+        return self._offsets(s)[2 * (k - self._firsts[s])]
+
+    def end(self, k: int) -> int:
+        """Where token ``k`` ends."""
+        s = bisect_right(self._firsts, k) - 1
+        if k + 1 == (self._firsts[s + 1] if s + 1 < len(self._firsts) else self._count):
+            return self._sentences[s][1]
+        return self._offsets(s)[2 * (k - self._firsts[s]) + 1]
+
+    def _offsets(self, s: int) -> array:
+        found = self._found.get(s)
+        if found is None:
+            found = self._found[s] = _sentence_bounds(self._text, *self._sentences[s])
+        return found
 
     def __iter__(self) -> Iterator[Span]:
-        b = self._bounds
-        return zip(b[0::2], b[1::2], strict=True)
+        for start, end in self._sentences:
+            bounds = _sentence_bounds(self._text, start, end)
+            yield from zip(bounds[0::2], bounds[1::2], strict=True)
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> array:
+    """start0, end0, start1, end1, ... of the tokens of ``text[start:end]``."""
+    # Splitting on the captured token pattern leaves [space, token, space, ..., token, space];
+    # running sums of the piece lengths are the token edges.
+    pieces = _TOKEN_SPLIT.split(text[start:end])
+    return array("q", accumulate(map(len, pieces), initial=start))[1:-1]
 
 
 @dataclass
 class Segmented:
     """A text cut into paragraphs, sentences and tokens; every span indexes ``text``.
 
-    Tokens are kept in flat parallel sequences (offsets in one array, keys and word flags in
-    lists) because a book has 10^5 to 10^6 of them and the aligner walks them in tight loops;
-    sentence and paragraph records point into those sequences by index range.
+    Tokens are kept in flat parallel sequences (keys and word flags in lists, offsets found on
+    demand by :class:`Spans`) because a book has 10^5 to 10^6 of them and the aligner walks
+    them in tight loops; sentence and paragraph records point into them by index range.
     """
 
     text: str
@@ -225,41 +260,41 @@ class Segmented:
 def segment(text: str, *, strict: bool = False) -> Segmented:
     """Segment ``text``; with ``strict`` the token keys keep typography instead of folding it.
 
-    Books run to 10^5 tokens, so the per-token work is done by the regex engine and list
-    comprehensions over the whole text; sentences then claim their tokens by offset.
+    Books run to 10^5 tokens, so the per-token work is left to the regex engine (each sentence's
+    tokens in one call) and to maps over the distinct words; offsets are found only when asked
+    for (see :class:`Spans`).
     """
     paragraphs = paragraph_spans(text)
-    # Splitting on the captured token pattern leaves [space, token, space, token, ..., space];
-    # running sums of the piece lengths give every token's offsets without a Python loop.
-    pieces = _TOKEN_SPLIT.split(text)
-    # Token strings repeat (a book has a few thousand distinct words), so each is kept once.
-    raw = list(map(sys.intern, pieces[1::2]))
-    bounds = array("q", accumulate(map(len, pieces)))
-    del pieces, bounds[-1]
-    tokens = Spans(bounds)
-    if strict or text.isascii():
-        keys = raw
-    else:
-        keys = list(map(sys.intern, [t if t.isascii() else fold(t) for t in raw]))
-    is_match = _IS_WORD.match
-    # Punctuation tokens are single characters, so only those need the regex.
-    is_word = [len(t) > 1 or is_match(t) is not None for t in raw]
-    starts = bounds[0::2]
     sentences: list[Span] = []
     sentence_paragraph: list[int] = []
     paragraph_sentences: list[range] = []
     sentence_tokens: list[range] = []
-    t = 0
+    raw: list[str] = []
+    findall = _TOKEN.findall
     for p, (pstart, pend) in enumerate(paragraphs):
         first = len(sentences)
         for s_start, s_end in sentence_spans(text, pstart, pend):
-            stop = bisect_left(starts, s_end, t)
-            if stop > t:
+            # A sentence starts and ends on token edges with only whitespace around it, so its
+            # tokens are exactly those the regex finds between its ends.
+            found = findall(text, s_start, s_end)
+            if found:
                 sentences.append((s_start, s_end))
                 sentence_paragraph.append(p)
-                sentence_tokens.append(range(t, stop))
-            t = stop
+                sentence_tokens.append(range(len(raw), len(raw) + len(found)))
+                raw += found
         paragraph_sentences.append(range(first, len(sentences)))
+    # Token strings repeat (a book has a few thousand distinct words), so each distinct one is
+    # kept once and its key and word flag are worked out once.
+    key_of: dict[str, str] = {}
+    word_of: dict[str, bool] = {}
+    for t in set(raw):
+        t = sys.intern(t)
+        key_of[t] = t if strict or t.isascii() else sys.intern(fold(t))
+        # Punctuation tokens are single characters, so only those need the regex.
+        word_of[t] = len(t) > 1 or _IS_WORD.match(t) is not None
+    keys = list(map(key_of.__getitem__, raw))
+    is_word = list(map(word_of.__getitem__, raw))
+    tokens = Spans(text, sentences, [r.start for r in sentence_tokens], len(raw))
     return Segmented(
         text,
         paragraphs,

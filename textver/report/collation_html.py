@@ -225,7 +225,7 @@ class _Builder:
                 self.ticks.append(("add", anchor, added, self.lpos))
                 continue
             base_seg = col.segs[self.base]
-            self.lpos = base_seg.tokens[(r[self.base] or [0])[-1]][1]
+            self.lpos = base_seg.tokens.end((r[self.base] or [0])[-1])
             lacking = [x for x in self.others if r[x] is None]
             for x in self.others:
                 if r[x]:
@@ -240,7 +240,7 @@ class _Builder:
             else:
                 label = f"not in {_names(lacking)}"
             self.labels[anchor] = label
-            offset = base_seg.tokens[(r[self.base] or [0])[0]][0]
+            offset = base_seg.tokens.start((r[self.base] or [0])[0])
             self.ticks.append(("cut", anchor, self._words(self.base, r[self.base]), offset))
             for x in lacking:
                 self.differs[x] += 1
@@ -285,7 +285,7 @@ class _Builder:
                 out[k].append(Bit(EQUAL, text[pos : seg.paragraphs[paras[k]][1]]))
                 k += 1
                 pos = seg.paragraphs[paras[k]][0]
-            start, end = seg.tokens[toks[0]][0], seg.tokens[toks[-1]][1]
+            start, end = seg.tokens.start(toks[0]), seg.tokens.end(toks[-1])
             if anchor is None:
                 out[k].append(Bit(EQUAL, text[pos:end]))
             else:
@@ -325,7 +325,7 @@ class _Builder:
                 j = i
                 while j + 1 < toks.stop and j not in gaps and (whole or ins.get(j + 1) == anchor):
                     j += 1
-                s, e = seg.tokens[i][0], seg.tokens[j][1]
+                s, e = seg.tokens.start(i), seg.tokens.end(j)
                 if added:
                     title = self.labels[anchor] if anchor else None
                     bits.append(Bit(INS, text[s:e], text[pos:s], anchor, title))
