@@ -28,9 +28,9 @@ _W = (
     r"\w\u00ad\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
     r"\u0900-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 )
-_TOKEN = re.compile(rf"[{_W}]+(?:['\u2019\u02bc\-\u2010\u2011][{_W}]+)*|[^\s{_W}]")
+# One group holding the whole token, so that split() keeps the tokens; findall() gives them too.
+_TOKEN = re.compile(rf"([{_W}]+(?:['\u2019\u02bc\-\u2010\u2011][{_W}]+)*|[^\s{_W}])")
 _IS_WORD = re.compile(rf"[{_W}]")
-_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 _FOLD = str.maketrans(
     {
@@ -223,7 +223,7 @@ def _sentence_bounds(text: str, start: int, end: int) -> array:
     """start0, end0, start1, end1, ... of the tokens of ``text[start:end]``."""
     # Splitting on the captured token pattern leaves [space, token, space, ..., token, space];
     # running sums of the piece lengths are the token edges.
-    pieces = _TOKEN_SPLIT.split(text[start:end])
+    pieces = _TOKEN.split(text[start:end])
     return array("q", accumulate(map(len, pieces), initial=start))[1:-1]
 
 
