@@ -59,7 +59,7 @@ _GRID = 2**20  # IDF weights are multiples of 1/_GRID (see _idf)
 _SUFFIXES = ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "ly", "s")
 
 
-def feature_table(seg: Segmented) -> dict[str, str]:
+def feature_table(keys: Iterable[str]) -> dict[str, str]:
     """Each distinct token key's content feature, or "" for a function word.
 
     The feature is the lower-cased word without a possessive "'s" or an English inflection,
@@ -71,7 +71,7 @@ def feature_table(seg: Segmented) -> dict[str, str]:
     on a book.  A book has a few thousand distinct words, so the work is per word, not per token.
     """
     table: dict[str, str] = {}
-    for key in set(seg.keys):
+    for key in set(keys):
         word = key.lower()
         if word.endswith("'s"):
             word = word[:-2]
@@ -92,9 +92,8 @@ def _stem(word: str) -> str:
 
 def features(seg: Segmented, table: dict[str, str], lo: int, hi: int) -> frozenset[str]:
     """The content features of the words among tokens ``lo:hi`` (``table``: feature_table)."""
-    out = set(map(table.__getitem__, compress(seg.keys[lo:hi], seg.is_word[lo:hi])))
-    out.discard("")
-    return frozenset(out)
+    words = compress(seg.keys[lo:hi], seg.is_word[lo:hi])
+    return frozenset(filter(None, map(table.__getitem__, words)))
 
 
 @dataclass
@@ -105,10 +104,9 @@ class _Side:
     words: list[int] = field(default_factory=list)
 
     @classmethod
-    def build(cls, seg: Segmented) -> _Side:
+    def build(cls, seg: Segmented, table: dict[str, str]) -> _Side:
         side = cls(seg)
         keys, is_word = seg.keys, seg.is_word
-        table = feature_table(seg)
         for rng in seg.sentence_tokens:
             side.feats.append(features(seg, table, rng.start, rng.stop))
             side.sigs.append(tuple(keys[rng.start : rng.stop]))
@@ -432,7 +430,8 @@ def align(left: Segmented, right: Segmented) -> list[Link]:
     Records come in reading order of the left text, each inserted paragraph placed after the
     record that precedes it in the right text.
     """
-    L, R = _Side.build(left), _Side.build(right)
+    table = feature_table(chain(left.keys, right.keys))
+    L, R = _Side.build(left, table), _Side.build(right, table)
     sent_links = _link_sentences(L, R)
 
     # Paragraph edges weighted by the words each sentence link carries on each side.

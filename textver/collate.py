@@ -255,7 +255,7 @@ def _rows(col: Collation) -> list[Row]:
     for pair in col.pairs:
         label = pair.right.label
         seg = pair.right_seg
-        table = feature_table(seg)
+        table = feature_table(seg.keys)
         after = -1
         for q_row in _right_rows(pair, row_of_base, find):
             q, r = q_row

@@ -105,6 +105,9 @@ _END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d\u00bb)\]]*(?=\s)")
 _NEXT_STARTS = re.compile(
     r"\s+(?:\(?(?:[a-z]|[ivx]{1,5}|\d{1,3})\)\s+)?[\"'\u2018\u201c\u00ab(\[]*[A-Z\d\u00c0-\u024f\u0370-\u04ff]"
 )
+# Both at once: the regex engine then skips every full stop that cannot end a sentence.
+_BOUNDARY = re.compile(f"{_END.pattern}(?={_NEXT_STARTS.pattern})")
+_SPACE = re.compile(r"\s+")
 _ENUMERATOR = re.compile(r"^(?:\(?[0-9]{1,3}[a-z]?|[ivxlcdm]{1,6}|[a-z])$", re.IGNORECASE)
 
 
@@ -118,15 +121,11 @@ def sentence_spans(text: str, start: int, end: int) -> list[Span]:
     """
     spans: list[Span] = []
     sent_start = start
-    for m in _END.finditer(text, start, end):
-        stop = m.end()
-        if not _NEXT_STARTS.match(text, stop, end):
-            continue
+    for m in _BOUNDARY.finditer(text, start, end):
         if m.group()[0] == "." and _is_abbreviation(text, sent_start, m.start()):
             continue
-        spans.append((sent_start, stop))
-        nxt = _NEXT_STARTS.match(text, stop, end)
-        sent_start = stop + (len(nxt.group()) - len(nxt.group().lstrip()))
+        spans.append((sent_start, m.end()))
+        sent_start = _SPACE.match(text, m.end()).end()
     if sent_start < end:
         spans.append((sent_start, end))
     return spans
