@@ -12,7 +12,7 @@ import re
 import sys
 import unicodedata
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
@@ -157,26 +157,20 @@ def _is_abbreviation(text: str, sent_start: int, dot: int) -> bool:
 
 
 class Spans(Sequence[Span]):
-    """The ``(start, end)`` offsets of every token, found a sentence at a time when first asked for.
+    """The ``(start, end)`` offsets of every token, stored as one flat array of integers.
 
-    A book has 10^5 to 10^6 tokens, and working out and storing every offset up front cost more
-    than the whole of tokenising.  Most are never needed (renderers ask for the edges of runs,
-    and a sentence's first token starts, and its last ends, where the sentence does), so a
-    sentence is tokenised again only when one of its inner offsets is asked for; its offsets
-    are then kept in one flat array (16 bytes a token, not the 120 of a list of tuples).
+    A book has millions of tokens; as a list of tuples they cost about 120 bytes each, as an
+    array 16.  Indexing still gives a tuple.  (Finding offsets only when asked for was tried:
+    it saved the array but lost more than that on the runs of a revised text.)
     """
 
-    __slots__ = ("_count", "_firsts", "_found", "_sentences", "_text")
+    __slots__ = ("_bounds",)
 
-    def __init__(self, text: str, sentences: list[Span], firsts: list[int], count: int) -> None:
-        self._text = text
-        self._sentences = sentences
-        self._firsts = firsts  # index of each sentence's first token
-        self._count = count
-        self._found: dict[int, array] = {}  # sentence -> start0, end0, start1, end1, ...
+    def __init__(self, bounds: array) -> None:
+        self._bounds = bounds  # start0, end0, start1, end1, ...
 
     def __len__(self) -> int:
-        return self._count
+        return len(self._bounds) // 2
 
     @overload
     def __getitem__(self, k: int) -> Span: ...
@@ -187,52 +181,32 @@ class Spans(Sequence[Span]):
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(len(self)))]
         if k < 0:
-            k += self._count
-        if not 0 <= k < self._count:
+            k += len(self)
+        if not 0 <= k < len(self):
             raise IndexError(k)
-        return self.start(k), self.end(k)
+        b = self._bounds
+        return b[2 * k], b[2 * k + 1]
 
     def start(self, k: int) -> int:
         """Where token ``k`` starts."""
-        s = bisect_right(self._firsts, k) - 1
-        if k == self._firsts[s]:
-            return self._sentences[s][0]
-        return self._offsets(s)[2 * (k - self._firsts[s])]
+        return self._bounds[2 * k]
 
     def end(self, k: int) -> int:
         """Where token ``k`` ends."""
-        s = bisect_right(self._firsts, k) - 1
-        if k + 1 == (self._firsts[s + 1] if s + 1 < len(self._firsts) else self._count):
-            return self._sentences[s][1]
-        return self._offsets(s)[2 * (k - self._firsts[s]) + 1]
-
-    def _offsets(self, s: int) -> array:
-        found = self._found.get(s)
-        if found is None:
-            found = self._found[s] = _sentence_bounds(self._text, *self._sentences[s])
-        return found
+        return self._bounds[2 * k + 1]
 
     def __iter__(self) -> Iterator[Span]:
-        for start, end in self._sentences:
-            bounds = _sentence_bounds(self._text, start, end)
-            yield from zip(bounds[0::2], bounds[1::2], strict=True)
-
-
-def _sentence_bounds(text: str, start: int, end: int) -> array:
-    """start0, end0, start1, end1, ... of the tokens of ``text[start:end]``."""
-    # Splitting on the captured token pattern leaves [space, token, space, ..., token, space];
-    # running sums of the piece lengths are the token edges.
-    pieces = _TOKEN.split(text[start:end])
-    return array("q", accumulate(map(len, pieces), initial=start))[1:-1]
+        b = self._bounds
+        return zip(b[0::2], b[1::2], strict=True)
 
 
 @dataclass
 class Segmented:
     """A text cut into paragraphs, sentences and tokens; every span indexes ``text``.
 
-    Tokens are kept in flat parallel sequences (keys and word flags in lists, offsets found on
-    demand by :class:`Spans`) because a book has 10^5 to 10^6 of them and the aligner walks
-    them in tight loops; sentence and paragraph records point into them by index range.
+    Tokens are kept in flat parallel sequences (offsets in one array, keys and word flags in
+    lists) because a book has 10^5 to 10^6 of them and the aligner walks them in tight loops;
+    sentence and paragraph records point into those sequences by index range.
     """
 
     text: str
@@ -259,29 +233,17 @@ class Segmented:
 def segment(text: str, *, strict: bool = False) -> Segmented:
     """Segment ``text``; with ``strict`` the token keys keep typography instead of folding it.
 
-    Books run to 10^5 tokens, so the per-token work is left to the regex engine (each sentence's
-    tokens in one call) and to maps over the distinct words; offsets are found only when asked
-    for (see :class:`Spans`).
+    Books run to 10^5 tokens, so the per-token work is left to the regex engine and to maps
+    over the whole text; sentences then claim their tokens by offset.
     """
     paragraphs = paragraph_spans(text)
-    sentences: list[Span] = []
-    sentence_paragraph: list[int] = []
-    paragraph_sentences: list[range] = []
-    sentence_tokens: list[range] = []
-    raw: list[str] = []
-    findall = _TOKEN.findall
-    for p, (pstart, pend) in enumerate(paragraphs):
-        first = len(sentences)
-        for s_start, s_end in sentence_spans(text, pstart, pend):
-            # A sentence starts and ends on token edges with only whitespace around it, so its
-            # tokens are exactly those the regex finds between its ends.
-            found = findall(text, s_start, s_end)
-            if found:
-                sentences.append((s_start, s_end))
-                sentence_paragraph.append(p)
-                sentence_tokens.append(range(len(raw), len(raw) + len(found)))
-                raw += found
-        paragraph_sentences.append(range(first, len(sentences)))
+    # Splitting on the captured token pattern leaves [space, token, space, token, ..., space];
+    # running sums of the piece lengths give every token's offsets without a Python loop.
+    pieces = _TOKEN.split(text)
+    bounds = array("q", accumulate(map(len, pieces)))
+    del bounds[-1]
+    raw = pieces[1::2]
+    del pieces
     # Token strings repeat (a book has a few thousand distinct words), so each distinct one is
     # kept once and its key and word flag are worked out once.
     key_of: dict[str, str] = {}
@@ -293,7 +255,24 @@ def segment(text: str, *, strict: bool = False) -> Segmented:
         word_of[t] = len(t) > 1 or _IS_WORD.match(t) is not None
     keys = list(map(key_of.__getitem__, raw))
     is_word = list(map(word_of.__getitem__, raw))
-    tokens = Spans(text, sentences, [r.start for r in sentence_tokens], len(raw))
+    del raw
+    starts = bounds[0::2]
+    sentences: list[Span] = []
+    sentence_paragraph: list[int] = []
+    paragraph_sentences: list[range] = []
+    sentence_tokens: list[range] = []
+    t = 0
+    for p, (pstart, pend) in enumerate(paragraphs):
+        first = len(sentences)
+        for s_start, s_end in sentence_spans(text, pstart, pend):
+            stop = bisect_left(starts, s_end, t)
+            if stop > t:
+                sentences.append((s_start, s_end))
+                sentence_paragraph.append(p)
+                sentence_tokens.append(range(t, stop))
+            t = stop
+        paragraph_sentences.append(range(first, len(sentences)))
+    tokens = Spans(bounds)
     return Segmented(
         text,
         paragraphs,
