@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, pairwise
+from operator import neg
 
 from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
 from textver.segment import Segmented
@@ -325,8 +326,10 @@ def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
             if b - a <= _WINDOW_POSTINGS:
                 for i in post[a:b]:
                     acc[i] += idf[x]
-        expected = expected_of[j]
-        cands = heapq.nlargest(_CANDIDATES, acc, key=lambda i: (acc[i], -abs(i - expected), -i))
+        # (shared weight, -distance, -index, index) for each, built by C-level maps.
+        distance = map(abs, map(expected_of[j].__rsub__, acc))
+        ranked = zip(acc.values(), map(neg, distance), map(neg, acc), acc, strict=True)
+        cands = [c[3] for c in heapq.nlargest(_CANDIDATES, ranked)]
         best = None
         best_score = 0.0
         best_cover = 0.0
