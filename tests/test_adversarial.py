@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_compare import as_json, check_contract, kept_words
+from textver.segment import count_words, segment
 
 ADVERSARIAL = st.sampled_from(
     [
@@ -57,3 +58,9 @@ def test_a_text_against_itself_has_no_changes(text: str) -> None:
     check_contract(d)
     assert d["changes"] == []
     assert all(rec["kind"] == "equal" and not rec["moved"] for rec in d["alignment"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_counting_words_agrees_with_segmenting(text: str) -> None:
+    assert count_words(text) == sum(segment(text).is_word)

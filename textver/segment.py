@@ -28,8 +28,11 @@ _W = (
     r"\w\u00ad\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
     r"\u0900-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 )
-# One group holding the whole token, so that split() keeps the tokens; findall() gives them too.
-_TOKEN = re.compile(rf"([{_W}]+(?:['\u2019\u02bc\-\u2010\u2011][{_W}]+)*|[^\s{_W}])")
+# A word may hold apostrophes and hyphens between its letters; any other character that is not
+# whitespace is a token of its own.  One group holds the whole token, so that split() keeps it.
+_WORD = rf"[{_W}]+(?:['\u2019\u02bc\-\u2010\u2011][{_W}]+)*"
+_TOKEN = re.compile(rf"({_WORD}|[^\s{_W}])")
+_WORD_TOKEN = re.compile(_WORD)
 _IS_WORD = re.compile(rf"[{_W}]")
 
 _FOLD = str.maketrans(
@@ -87,7 +90,8 @@ def _add_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:
 
 def count_words(text: str) -> int:
     """How many word tokens ``text`` holds (punctuation is not counted)."""
-    return sum(1 for m in _TOKEN.finditer(text) if _IS_WORD.match(m.group()))
+    # A scan for words alone stops where tokenising would: punctuation never starts a word.
+    return len(_WORD_TOKEN.findall(text))
 
 
 # --- sentences --------------------------------------------------------------------------------
