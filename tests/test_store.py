@@ -391,6 +391,8 @@ def test_shipped_store_verifies_and_holds_the_seed_editions() -> None:
         "prime-minister-website": "known",
         "moskovskiye-novosti": "known",
         "the-moscow-news": "known",
+        "russkiy-mir": "known",
+        "worldmeets-us": "known",
     }
     text = shipped.get(SEED_WORK, "foreign-policy-blogs").text
     assert text.startswith("Russia is part of the greater world.")
@@ -400,7 +402,12 @@ def test_shipped_store_verifies_and_holds_the_seed_editions() -> None:
     assert fpb.date == "" and fpb.language == "en"
     assert "guest post by Russian Federation Prime Minister Vladimir Putin" in fpb.notes
     assert work.edition("moskovskiye-novosti").date == "2012-02-27"
-    assert all(not e.url for e in work.editions)
+    # The two full English translations are recorded with where they were published, no text.
+    rm, wm = work.edition("russkiy-mir"), work.edition("worldmeets-us")
+    assert rm.url == "https://russkiymir.ru/en/publications/139698/" and rm.date == "2012-02-27"
+    assert wm.url == "https://worldmeets.us/Moskovskiye.Novosti000001.shtml"
+    assert wm.translator == "Igor Medvedev"
+    assert {e.label for e in work.editions if e.url} == {"russkiy-mir", "worldmeets-us"}
     assert sorted(
         p.name for p in (REPO / "versions" / SEED_WORK).iterdir() if not p.name.startswith(".")
     ) == ["foreign-policy-blogs.txt", "manifest.toml"]
