@@ -313,6 +313,29 @@ def test_verify_reports_an_orphan_text_as_incomplete_add(store: Store) -> None:
     assert store.verify() == []
 
 
+def test_a_store_that_cannot_be_locked_is_still_read_and_verified(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers fall back to reading without the lock where they cannot take it (a read-only
+    copy of a store); writers never do."""
+    from filelock import FileLock
+
+    folder = _two_texts(store)
+    (folder / "b.txt").chmod(0o644)
+    (folder / "b.txt").write_text("changed\n", encoding="utf-8")
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(folder / ".manifest.lock"))
+
+    monkeypatch.setattr(FileLock, "acquire", refuse)
+    assert store.get("w", "a").text == TEXT_A
+    with pytest.raises(TextverError, match=r"b\.txt: text of w:b has changed"):
+        store.get("w", "b")  # re-read (unlocked) after the first look found it changed
+    assert [p.path.name for p in store.verify()] == ["b.txt"]
+    with pytest.raises(TextverError, match="cannot write to the store: Permission denied"):
+        store.add("w", "c", TEXT_A, {})
+
+
 DAMAGED = [
     ("title = 'unterminated\n", "damaged manifest"),
     ("title = 3\n", "title must be a string"),

@@ -120,6 +120,20 @@ def test_editions_sharing_a_file_are_reported_and_never_written_through(store: S
     assert store.verify() == []
 
 
+def test_an_add_never_writes_over_a_file_it_did_not_write(store: Store, tv) -> None:
+    """A file no edition lists (put there by hand, or left by an older textver) is kept."""
+    store.add("w", "other", T1, {})
+    stray = store.root / "w" / "a.txt"
+    stray.write_text("notes kept here by hand\n", encoding="utf-8")
+    assert store.add("w", "a", T2, {}) == "added"
+    assert stray.read_text("utf-8") == "notes kept here by hand\n"
+    assert store.work("w").edition("a").file != "a.txt"
+    assert store.get("w", "a").text == T2
+    r = tv("--store", store.root, "verify", "--repair")
+    assert r.returncode == 1 and stray.is_file()
+    assert f"{stray}: incomplete add or stray file" in r.stdout
+
+
 # --- 2. verify: no false OK on a missing store or manifest -------------------------------------
 
 

@@ -399,7 +399,7 @@ class Store:
         # Never write over a file the manifest refers to (this edition's or another's): a crash
         # before the manifest is rewritten then leaves every edition intact, and the journal
         # names the new file (and the one it replaces) as the only possible leftovers.
-        file = _free_file_name(w, work_dir, label, sha, data)
+        file = _free_file_name(w, work_dir, label, sha)
         new = _with_meta(old or Edition(label), meta)
         new = replace(new, status=STORED, file=file, sha256=sha, words=count_words(text))
         retired = old.file if old is not None and old.stored and not shared else ""
@@ -534,7 +534,7 @@ def _text_files(work_dir: Path) -> list[Path]:
     return sorted(p for p in work_dir.glob("*.txt") if not p.name.startswith("."))
 
 
-def _free_file_name(w: Work, work_dir: Path, label: str, sha: str, data: bytes) -> str:
+def _free_file_name(w: Work, work_dir: Path, label: str, sha: str) -> str:
     """A file name for a new text of ``label`` that no edition refers to.
 
     Labels may contain dots, so ``<label>.<sha12>.txt`` of one edition can be ``<label>.txt``
