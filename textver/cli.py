@@ -231,9 +231,9 @@ def list_(ctx: click.Context, work: str | None) -> None:
         for name in names:
             try:
                 w = store.work(name)
-            except TextverError as e:
+            except TextverError as err:
                 failed += 1
-                click.echo(f"textver: error: {_one_line(str(e))}", err=True)
+                click.echo(f"textver: error: {_one_line(str(err))}", err=True)
                 continue
             stored = sum(e.stored for e in w.editions)
             title = f"  {w.title}" if w.title else ""

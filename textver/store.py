@@ -442,19 +442,20 @@ class Store:
         lock = FileLock(path, timeout=LOCK_TIMEOUT)
         try:
             lock.acquire()
+            held = True
         except Timeout:
             raise TextverError(
                 f"{self.root / work}: could not lock the manifest within {LOCK_TIMEOUT:.0f}s "
-                "(is another textver add running?)"
+                "(is another textver add or verify running?)"
             ) from None
         except OSError:
             if not reading:
                 raise
-            lock = None
+            held = False
         try:
             yield
         finally:
-            if lock is not None:
+            if held:
                 lock.release()
 
     @staticmethod
