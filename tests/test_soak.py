@@ -248,7 +248,7 @@ def test_soak_concurrent_writers_readers_verify_and_kills(tmp_path: Path) -> Non
     run_phase(soak, rng, kills=True)
     assert soak.failures == [], soak.failures
     # The soak did something: writes, reads and verifies overlapped in both phases.
-    assert calm.get("write", 0) >= 6 and calm.get("verify", 0) >= 2, calm
+    assert calm.get("write", 0) >= 4 and calm.get("verify", 0) >= 2, calm
     assert soak.counts.get("killed", 0) >= 1 and soak.counts["verify"] > calm["verify"]
     assert soak.counts.get("show", 0) + soak.counts.get("compare", 0) >= 4, soak.counts
 
