@@ -217,20 +217,32 @@ def _edition_summary(ed: Edition) -> str:
 @_store_option
 @click.pass_context
 def list_(ctx: click.Context, work: str | None) -> None:
-    """List the works in the store, or the editions of WORK."""
+    """List the works in the store, or the editions of WORK.
+
+    A work whose manifest cannot be read is named on stderr and the others are still listed;
+    the exit status is then 2.
+    """
     store = _store(ctx)
     if work is None:
         names = store.works()
         if not names:
             click.echo(f"no works in {store.root}")
+        failed = 0
         for name in names:
-            w = store.work(name)
+            try:
+                w = store.work(name)
+            except TextverError as err:
+                failed += 1
+                click.echo(f"textver: error: {_one_line(str(err))}", err=True)
+                continue
             stored = sum(e.stored for e in w.editions)
             title = f"  {w.title}" if w.title else ""
             click.echo(
                 f"{name}{title}  ({len(w.editions)} editions: {stored} stored, "
                 f"{len(w.editions) - stored} known)"
             )
+        if failed:
+            ctx.exit(2)
         return
     w = store.work(work)
     rows = [("LABEL", "STATUS", "DATE", "PUBLICATION", "LANG", "WORDS")]
@@ -314,11 +326,22 @@ def _edition_lines(store: Store, work: str, ed: Edition) -> list[str]:
 
 
 @cli.command()
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="First remove what killed or crashed adds provably left behind (and nothing else).",
+)
 @_store_option
 @click.pass_context
-def verify(ctx: click.Context) -> None:
+def verify(ctx: click.Context, repair: bool) -> None:
     """Re-hash every stored text and check the manifests; exit 1 if anything is wrong."""
     store = _store(ctx)
+    if repair:
+        repairs = store.repair()
+        for r in repairs:
+            click.echo(f"repaired: {r}")
+        if not repairs:
+            click.echo("repaired: nothing to repair")
     problems = store.verify()
     for p in problems:
         click.echo(str(p))

@@ -4,12 +4,17 @@ Layout::
 
     versions/<work>/manifest.toml     title, author, original language, [[editions]]
     versions/<work>/<label>.txt       the text of each stored edition, exactly as compared
+                                      (``<label>.<sha12>.txt`` or ``...-N.txt`` when that name
+                                      is taken: a file name is never shared by two editions)
+    versions/<work>/.add-in-progress  present only while an add runs (or after one was killed):
+                                      names the files that add may leave behind
 
 The store must survive being edited by hand, crashed mid-write and written by several processes
 at once, so: names from the user never become paths outside the store; every file is replaced
 atomically; a text is written before the manifest that refers to it and is never overwritten
 while the manifest still refers to it; the manifest is re-read and rewritten under a per-work
-lock; and a manifest that does not parse is reported, never rewritten.
+lock; and a manifest that does not parse is reported, never rewritten.  Readers and ``verify``
+re-read under the same lock, so a concurrent ``--replace`` never looks like damage.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
+import json
 import os
 import re
 import tomllib
@@ -30,6 +37,9 @@ from textver.version import Version
 
 MANIFEST = "manifest.toml"
 LOCK = ".manifest.lock"
+# Written (atomically) by an add before it creates any file and removed when it is done, so the
+# files a killed add leaves behind are provably leftovers that can be removed safely.
+JOURNAL = ".add-in-progress"
 DEFAULT_STORE = "versions"
 ENV_STORE = "TEXTVER_STORE"
 LOCK_TIMEOUT = 120.0
@@ -222,7 +232,20 @@ class Store:
         return _parse_manifest(name, path)
 
     def get(self, work: str, label: str) -> Version:
-        """The stored text of ``work:label``, checked against the sha256 in the manifest."""
+        """The stored text of ``work:label``, checked against the sha256 in the manifest.
+
+        Read without the lock first (the manifest is replaced atomically and a text file is
+        never rewritten while the manifest refers to it, so text and entry always match when
+        the hash does); if the file looks missing or changed, a concurrent ``--replace`` may
+        have just retired it, so the answer read again under the lock is the one that counts.
+        """
+        try:
+            return self._get(work, label)
+        except _TextFileError:
+            with self._locked(work, reading=True):
+                return self._get(work, label)
+
+    def _get(self, work: str, label: str) -> Version:
         ed = self.edition(work, label)
         if not ed.stored:
             raise TextverError(
@@ -233,15 +256,28 @@ class Store:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise TextverError(f"{path}: text file of {work}:{label} is missing") from None
+            raise _TextFileError(f"{path}: text file of {work}:{label} is missing") from None
+        except IsADirectoryError:
+            raise _TextFileError(
+                f"{path}: text file of {work}:{label} is a folder, not a file; see textver verify"
+            ) from None
+        except OSError as e:
+            raise _TextFileError(
+                f"{path}: cannot read the text of {work}:{label}: {e.strerror or e}"
+            ) from None
         if hashlib.sha256(data).hexdigest() != ed.sha256:
-            raise TextverError(
+            raise _TextFileError(
                 f"{path}: text of {work}:{label} has changed since it was added "
                 "(sha256 differs from the manifest); see textver verify"
             )
-        return Version(
-            label=label, source=f"{work}:{label}", text=data.decode("utf-8"), meta=ed.meta()
-        )
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise _TextFileError(
+                f"{path}: text of {work}:{label} is not valid UTF-8 (byte {e.start}) although "
+                "its sha256 matches the manifest; see textver verify"
+            ) from None
+        return Version(label=label, source=f"{work}:{label}", text=text, meta=ed.meta())
 
     def edition(self, work: str, label: str) -> Edition:
         """The manifest entry of ``work:label``."""
@@ -298,7 +334,13 @@ class Store:
             with self._locked(work):
                 self._remove_stale_temps(work_dir)
                 path = self._manifest_path(work)
-                w = _parse_manifest(work, path) if path.exists() else Work(work)
+                w = _parse_manifest(work, path) if _exists(path) else None
+                for leftover in _leftovers(work_dir, w):
+                    leftover.unlink()
+                if w is None or not w.editions:
+                    if texts := _text_files(work_dir):
+                        raise TextverError(f"{path}: {_no_manifest(w, len(texts))}")
+                    w = w or Work(work)
                 old = w.edition(label)
                 for key, value in work_meta.items():
                     setattr(w, key, value)
@@ -337,112 +379,336 @@ class Store:
         data = text.encode("utf-8")
         sha = hashlib.sha256(data).hexdigest()
         work_dir = path.parent
+        # A hand-edited (or once mis-written) manifest may give two editions one file: never
+        # write back to, or retire, a file another edition refers to.
+        shared = old is not None and any(
+            e is not old and e.stored and e.file == old.file for e in w.editions
+        )
         if old is not None and old.stored:
-            if old.sha256 == sha:
+            if old.sha256 == sha and not shared:
                 current = work_dir / old.file
                 if current.is_file() and _sha_of_file(current) == sha:
                     return "unchanged"
                 write_atomic(current, data, 0o444)
                 return "restored"
-            if not replace_text:
+            if old.sha256 != sha and not replace_text:
                 raise TextverError(
                     f"{w.name}:{label}: a different text is already stored under this label "
                     f"(sha256 {old.sha256[:12]}, new {sha[:12]}); use --replace to replace it"
                 )
-        # Never overwrite the file the manifest refers to: a crash before the manifest is
-        # rewritten then leaves the old edition intact plus an orphan file verify reports.
-        file = f"{label}.txt"
-        if old is not None and old.file == file:
-            file = f"{label}.{sha[:12]}.txt"
+        # Never write over a file the manifest refers to (this edition's or another's): a crash
+        # before the manifest is rewritten then leaves every edition intact, and the journal
+        # names the new file (and the one it replaces) as the only possible leftovers.
+        file = _free_file_name(w, work_dir, label, sha)
         new = _with_meta(old or Edition(label), meta)
         new = replace(new, status=STORED, file=file, sha256=sha, words=count_words(text))
+        retired = old.file if old is not None and old.stored and not shared else ""
+        journal = work_dir / JOURNAL
+        write_atomic(journal, json.dumps({"label": label, "new": file, "old": retired}).encode())
         text_path = work_dir / file
-        write_atomic(text_path, data, 0o444)
         _put(w, old, new)
+        manifest = _manifest_bytes(w)
         try:
-            write_atomic(path, _manifest_bytes(w))
+            write_atomic(text_path, data, 0o444)
+            write_atomic(path, manifest)
         except BaseException:
+            committed = False
             with contextlib.suppress(OSError):
-                text_path.unlink()
+                committed = path.read_bytes() == manifest
+            if not committed:
+                for p in (text_path, journal):
+                    with contextlib.suppress(OSError):
+                        p.unlink()
             raise
-        if old is not None and old.stored and old.file != file:
+        if retired:
             with contextlib.suppress(OSError):
-                (work_dir / old.file).unlink()
-            _fsync_dir(work_dir)
-        return "replaced" if old is not None and old.stored else "added"
+                (work_dir / retired).unlink()
+        journal.unlink()
+        _fsync_dir(work_dir)
+        if old is None or not old.stored:
+            return "added"
+        return "restored" if old.sha256 == sha else "replaced"
 
     @contextlib.contextmanager
-    def _locked(self, work: str) -> Iterator[None]:
+    def _locked(self, work: str, *, reading: bool = False) -> Iterator[None]:
+        """Hold the work's lock.  A reader of a store it cannot write (a read-only copy, nobody
+        writing it) reads without the lock rather than failing."""
         from filelock import FileLock, Timeout
 
-        lock = FileLock(self.root / work / LOCK, timeout=LOCK_TIMEOUT)
+        path = self.root / work / LOCK
+        if reading and not path.exists() and not os.access(path.parent, os.W_OK):
+            yield
+            return
+        lock = FileLock(path, timeout=LOCK_TIMEOUT)
         try:
             lock.acquire()
+            held = True
         except Timeout:
             raise TextverError(
                 f"{self.root / work}: could not lock the manifest within {LOCK_TIMEOUT:.0f}s "
-                "(is another textver add running?)"
+                "(is another textver add or verify running?)"
             ) from None
+        except OSError:
+            if not reading:
+                raise
+            held = False
         try:
             yield
         finally:
-            lock.release()
+            if held:
+                lock.release()
 
     @staticmethod
     def _remove_stale_temps(work_dir: Path) -> None:
         """Delete temporary files of interrupted writes; only the lock holder writes them."""
-        for p in work_dir.glob(f".*{_TMP_SUFFIX}"):
+        for p in _temps(work_dir):
             with contextlib.suppress(OSError):
                 p.unlink()
 
     # --- checking --------------------------------------------------------------------------
 
     def verify(self) -> list[Problem]:
-        """Re-hash every stored text; report every way the store differs from its manifests."""
+        """Check every work against its manifest: each text's sha256, UTF-8 and word count,
+        the manifest itself, and any file it does not list.  Each work is checked under its
+        lock, so an add in progress is never mistaken for damage."""
         problems: list[Problem] = []
-        if not self.root.is_dir():
-            return problems
-        for work_dir in sorted(p for p in self.root.iterdir() if p.is_dir()):
-            if not work_dir.name.startswith("."):
-                problems.extend(self._verify_work(work_dir))
+        for work_dir in self._work_dirs():
+            with self._locked(work_dir.name, reading=True):
+                problems.extend(_verify_work(work_dir))
         return problems
 
     def verified_count(self) -> int:
         """How many stored texts a clean ``verify`` checked."""
         return sum(1 for name in self.works() for e in self.work(name).editions if e.stored)
 
-    def _verify_work(self, work_dir: Path) -> list[Problem]:
-        problems: list[Problem] = []
-        manifest = work_dir / MANIFEST
-        listed: set[str] = {MANIFEST}
-        if manifest.is_file():
+    def repair(self) -> list[Repair]:
+        """Remove what interrupted writes provably left behind, and nothing else.
+
+        That is: temporary files (only the lock holder writes them, and we hold the lock) and
+        the files named by the journal of a killed add that the manifest does not refer to.
+        Files nobody can prove are leftovers (say, a text put there by hand) are left alone.
+        """
+        done: list[Repair] = []
+        for work_dir in self._work_dirs():
             try:
-                w = _parse_manifest(work_dir.name, manifest)
-            except TextverError as e:
-                return [Problem(manifest, f"damaged manifest: {_after_path(str(e), manifest)}")]
-            for ed in w.editions:
-                if not ed.stored:
-                    continue
-                listed.add(ed.file)
-                path = work_dir / ed.file
-                if not path.is_file():
-                    problems.append(Problem(path, f"missing text file of edition {ed.label!r}"))
-                elif (got := _sha_of_file(path)) != ed.sha256:
-                    problems.append(
-                        Problem(
-                            path,
-                            f"text of edition {ed.label!r} has changed (sha256 {got[:12]}, "
-                            f"manifest says {ed.sha256[:12]})",
-                        )
+                with self._locked(work_dir.name):
+                    done.extend(_repair_work(work_dir))
+            except OSError as e:
+                where = e.filename or work_dir
+                raise TextverError(f"{where}: cannot repair: {e.strerror or e}") from e
+        return done
+
+    def _work_dirs(self) -> list[Path]:
+        """The folders verify and repair look at; a store that is not there is an error (a
+        typing mistake must not verify as "ok")."""
+        if not _exists(self.root):
+            raise TextverError(f"{self.root}: no such store folder")
+        if not self.root.is_dir():
+            raise TextverError(f"{self.root}: not a folder (a store is a folder of works)")
+        return sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+@dataclass(frozen=True)
+class Repair:
+    """Something ``repair`` did: the path concerned and what was done with it."""
+
+    path: Path
+    action: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.action}"
+
+
+class _TextFileError(TextverError):
+    """A stored text file that is missing, changed or unreadable (worth a re-read under lock)."""
+
+
+def _exists(path: Path) -> bool:
+    return os.path.lexists(path)
+
+
+def _temps(work_dir: Path) -> list[Path]:
+    return sorted(work_dir.glob(f".*{_TMP_SUFFIX}"))
+
+
+def _text_files(work_dir: Path) -> list[Path]:
+    return sorted(p for p in work_dir.glob("*.txt") if not p.name.startswith("."))
+
+
+def _free_file_name(w: Work, work_dir: Path, label: str, sha: str) -> str:
+    """A file name for a new text of ``label`` that no edition refers to.
+
+    Labels may contain dots, so ``<label>.<sha12>.txt`` of one edition can be ``<label>.txt``
+    of another: names are checked, never assumed free.  An existing file that no edition
+    refers to is only reused when it already holds exactly this text (a killed add's file).
+    """
+    taken = {e.file for e in w.editions if e.stored}
+    names = itertools.chain(
+        (f"{label}.txt", f"{label}.{sha[:12]}.txt"),
+        (f"{label}.{sha[:12]}-{n}.txt" for n in itertools.count(2)),
+    )
+    for name in names:
+        path = work_dir / name
+        if name in taken:
+            continue
+        if not _exists(path):
+            return name
+        if path.is_file() and not path.is_symlink() and _sha_of_file(path) == sha:
+            return name
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _leftovers(work_dir: Path, w: Work | None) -> dict[Path, str]:
+    """The files a killed add provably left behind, with why, read from its journal.
+
+    The journal names the file the add was writing (a leftover unless the manifest refers to
+    it) and the file it was replacing (a leftover once the manifest refers to the new one).
+    Nothing an add acknowledged can be among them: an add removes its journal before it
+    reports success.  ``w`` is the parsed manifest, None when there is none.
+    """
+    journal = work_dir / JOURNAL
+    if not _exists(journal):
+        return {}
+    out: dict[Path, str] = {}
+    try:
+        record = json.loads(journal.read_bytes())
+        label, new, old = record["label"], record["new"], record["old"]
+        if not all(isinstance(v, str) for v in (label, new, old)):
+            raise TypeError
+    except (OSError, ValueError, TypeError, KeyError):
+        return {journal: "unreadable record of an interrupted add"}
+    referenced = {e.file for e in w.editions if e.stored} if w is not None else set()
+    for name in (new, old):
+        if not name or name in referenced or not _NAME.fullmatch(name) or ".." in name:
+            continue
+        path = work_dir / name
+        if not path.is_file() or path.is_symlink():
+            continue
+        if name == new:
+            out[path] = f"leftover of an interrupted add of {label!r} (never in the manifest)"
+        elif w is not None and (ed := w.edition(label)) is not None and ed.file == new:
+            out[path] = f"leftover of an interrupted add of {label!r} (the text it replaced)"
+    out[journal] = f"record of an interrupted add of {label!r}"
+    return out
+
+
+def _no_manifest(w: Work | None, texts: int) -> str:
+    what = "missing" if w is None else "lists no editions"
+    return (
+        f"{what}, but the folder holds {texts} text file{'s' if texts != 1 else ''}; restore "
+        "the manifest from a backup (textver will not start a new one over them)"
+    )
+
+
+def _verify_work(work_dir: Path) -> list[Problem]:
+    """What is wrong in one work folder; the caller holds the work's lock."""
+    manifest = work_dir / MANIFEST
+    w: Work | None = None
+    if _exists(manifest):
+        try:
+            w = _parse_manifest(work_dir.name, manifest)
+        except TextverError as e:
+            return [Problem(manifest, f"damaged manifest: {_after_path(str(e), manifest)}")]
+    problems: list[Problem] = []
+    leftovers = _leftovers(work_dir, w)
+    listed = {MANIFEST, LOCK}
+    if w is None or not w.editions:
+        texts = [p for p in _text_files(work_dir) if p not in leftovers]
+        if texts:
+            problems.append(Problem(manifest, _no_manifest(w, len(texts))))
+            listed.update(p.name for p in texts)
+    else:
+        owners: dict[str, list[str]] = {}
+        for ed in w.editions:
+            if ed.stored:
+                owners.setdefault(ed.file, []).append(ed.label)
+        for file, labels in owners.items():
+            listed.add(file)
+            if len(labels) > 1:
+                problems.append(
+                    Problem(
+                        work_dir / file,
+                        f"one file for several editions ({', '.join(map(repr, labels))}); "
+                        "at most one of them can have its text there",
                     )
-        for p in sorted(work_dir.iterdir()):
-            if p.name in listed or p.name == LOCK:
-                continue
-            if p.name.startswith(".") and p.name.endswith(_TMP_SUFFIX):
-                problems.append(Problem(p, "leftover temporary file of an interrupted write"))
-            else:
-                problems.append(Problem(p, "incomplete add: file not listed in the manifest"))
-        return problems
+                )
+        for ed in w.editions:
+            if ed.stored:
+                problems.extend(_verify_text(work_dir / ed.file, ed))
+    temps = set(_temps(work_dir))
+    for p in sorted(work_dir.iterdir()):
+        if p.name in listed:
+            continue
+        if p in leftovers:
+            problems.append(Problem(p, f"{leftovers[p]}; textver verify --repair removes it"))
+        elif p in temps:
+            problems.append(
+                Problem(
+                    p,
+                    "leftover temporary file of an interrupted write; "
+                    "textver verify --repair removes it",
+                )
+            )
+        elif p.is_dir() and not p.is_symlink():
+            problems.append(Problem(p, "stray folder: not listed in the manifest"))
+        else:
+            problems.append(
+                Problem(
+                    p,
+                    "incomplete add or stray file: not listed in the manifest (not provably a "
+                    "leftover, so --repair leaves it)",
+                )
+            )
+    return problems
+
+
+def _verify_text(path: Path, ed: Edition) -> list[Problem]:
+    """What is wrong with the stored text of one edition."""
+    what = f"edition {ed.label!r}"
+    if not _exists(path):
+        return [Problem(path, f"missing text file of {what}")]
+    if path.is_dir():
+        return [Problem(path, f"a folder where the text file of {what} should be")]
+    if not path.is_file():
+        return [Problem(path, f"not a regular file: the text of {what}")]
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return [Problem(path, f"cannot read the text of {what}: {e.strerror or e}")]
+    got = hashlib.sha256(data).hexdigest()
+    if got != ed.sha256:
+        return [
+            Problem(
+                path,
+                f"text of {what} has changed (sha256 {got[:12]}, manifest says {ed.sha256[:12]})",
+            )
+        ]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return [Problem(path, f"text of {what} is not valid UTF-8 (byte {e.start})")]
+    if ed.words is not None and (n := count_words(text)) != ed.words:
+        return [Problem(path, f"text of {what} has {n} words; the manifest says {ed.words}")]
+    return []
+
+
+def _repair_work(work_dir: Path) -> list[Repair]:
+    """Remove the provable leftovers in one work folder; the caller holds the work's lock."""
+    done = []
+    for p in _temps(work_dir):
+        p.unlink()
+        done.append(Repair(p, "removed leftover temporary file of an interrupted write"))
+    manifest = work_dir / MANIFEST
+    try:
+        w = _parse_manifest(work_dir.name, manifest) if _exists(manifest) else None
+    except TextverError:
+        return done  # which files it refers to is unknown: touch nothing else
+    for p, why in _leftovers(work_dir, w).items():
+        p.unlink()
+        done.append(Repair(p, f"removed {why}"))
+    if done:
+        _fsync_dir(work_dir)
+    return done
 
 
 def _sha_of_file(path: Path) -> str:
