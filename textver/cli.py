@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ import click
 from textver import __version__
 from textver.errors import TextverError
 from textver.store import DEFAULT_STORE, Edition, Store, check_date, check_name, write_atomic
+from textver.visible import UNSAFE, visible
 
 if TYPE_CHECKING:
     from textver.version import Version
@@ -45,7 +48,7 @@ class _UserError(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"textver: error: {self.message}", err=True)
+        click.echo(f"textver: error: {visible(self.message)}", err=True)
 
 
 class _InternalError(click.ClickException):
@@ -55,7 +58,8 @@ class _InternalError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(
-            f"textver: internal error: {self.message} (run with --debug for a traceback)", err=True
+            f"textver: internal error: {visible(self.message)} (run with --debug for a traceback)",
+            err=True,
         )
 
 
@@ -169,6 +173,10 @@ def add(
     check_name(work, "work name")  # before reading or fetching anything
     check_name(label, "label")
     given = {k: v for k, v in meta.items() if v}
+    _check_utf8(
+        {"--note" if k == "notes" else f"--{k}": v for k, v in given.items()}
+        | {"--title": title, "--author": author, "--original-language": original_language}
+    )
     check_date(given.get("date", ""))
     text: str | None = None
     if known:
@@ -200,7 +208,18 @@ def add(
     )
     ed = store.work(work).edition(label)
     assert ed is not None
-    click.echo(f"{outcome}: {work}:{label} {_edition_summary(ed)}")
+    _echo(f"{outcome}: {work}:{label} {_edition_summary(ed)}")
+
+
+def _check_utf8(options: dict[str, str | None]) -> None:
+    """Refuse option values that were not UTF-8 on the command line.
+
+    click hands such bytes over as lone surrogates ("surrogateescape"), which no manifest can
+    store; the value is named as given, with the bad bytes shown.
+    """
+    for name, value in options.items():
+        if value and re.search("[\ud800-\udfff]", value):
+            raise TextverError(f"{name} {value}: not valid UTF-8 text")
 
 
 def _edition_summary(ed: Edition) -> str:
@@ -226,18 +245,18 @@ def list_(ctx: click.Context, work: str | None) -> None:
     if work is None:
         names = store.works()
         if not names:
-            click.echo(f"no works in {store.root}")
+            _echo(f"no works in {store.root}")
         failed = 0
         for name in names:
             try:
                 w = store.work(name)
             except TextverError as err:
                 failed += 1
-                click.echo(f"textver: error: {_one_line(str(err))}", err=True)
+                click.echo(f"textver: error: {visible(_one_line(str(err)))}", err=True)
                 continue
             stored = sum(e.stored for e in w.editions)
             title = f"  {w.title}" if w.title else ""
-            click.echo(
+            _echo(
                 f"{name}{title}  ({len(w.editions)} editions: {stored} stored, "
                 f"{len(w.editions) - stored} known)"
             )
@@ -255,6 +274,7 @@ def list_(ctx: click.Context, work: str | None) -> None:
 
 
 def _table(rows: list[tuple[str, ...]]) -> str:
+    rows = [tuple(map(visible, row)) for row in rows]  # before measuring: symbols are wider
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows)
     return "\n".join(line.rstrip() for line in lines)
@@ -273,11 +293,13 @@ def show(ctx: click.Context, ref: str, show_text: bool) -> None:
         if not label:
             raise TextverError(f"{ref}: --text needs WORK:LABEL")
         text = store.get(work, label).text
-        click.echo(text, nl=not text.endswith("\n"))
+        if sys.stdout.isatty():  # piped or redirected, the text is passed on exactly as stored
+            text = visible(text, lines=True)
+        click.echo(text, nl=not text.endswith("\n"), color=True)  # click would strip "\x1b["
         return
     w = store.work(work)
     if label:
-        click.echo("\n".join(_edition_lines(store, w.name, store.edition(work, label))))
+        _echo_lines(_edition_lines(store, w.name, store.edition(work, label)))
         return
     lines = [f"work: {w.name}"]
     for key in ("title", "author"):
@@ -289,7 +311,16 @@ def show(ctx: click.Context, ref: str, show_text: bool) -> None:
     for ed in w.editions:
         lines.append("")
         lines.extend(_edition_lines(store, w.name, ed))
-    click.echo("\n".join(lines))
+    _echo_lines(lines)
+
+
+def _echo(line: str) -> None:
+    """Print one line built from input values: nothing in it can act on the terminal."""
+    click.echo(visible(line))
+
+
+def _echo_lines(lines: list[str]) -> None:
+    click.echo("\n".join(map(visible, lines)))
 
 
 def _edition_lines(store: Store, work: str, ed: Edition) -> list[str]:
@@ -339,14 +370,14 @@ def verify(ctx: click.Context, repair: bool) -> None:
     if repair:
         repairs = store.repair()
         for r in repairs:
-            click.echo(f"repaired: {r}")
+            _echo(f"repaired: {r}")
         if not repairs:
             click.echo("repaired: nothing to repair")
     problems = store.verify()
     for p in problems:
-        click.echo(str(p))
+        _echo(str(p))
     if problems:
-        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {store.root}")
+        _echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {store.root}")
         ctx.exit(1)
     n = store.verified_count()
     click.echo(f"ok: {n} text{'s' if n != 1 else ''} verified")
@@ -362,8 +393,8 @@ def verify(ctx: click.Context, repair: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to FILE.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the report to FILE (- for standard output).",
 )
 @click.option("--strict", is_flag=True, help="Count typographic differences (quotes, dashes).")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a TTY).")
@@ -473,31 +504,73 @@ def _resolve(
 
 def _json(obj: object) -> str:
     # Without indentation json uses its C encoder: several times faster on a book's comparison.
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    # json leaves C1 and bidi controls and lone surrogates (from non-UTF-8 file names) raw; as
+    # \u escapes the document is the same JSON, safe on a terminal and encodable as UTF-8.
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _emit(output: Path | None, text: str) -> None:
     if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
-    else:
-        _write_output(output, text)
-        click.echo(str(output))
+        # Reports are made safe as they are rendered; color=True keeps click from also deleting
+        # what looks like styling (the --color the user asked for, when piped).
+        click.echo(text, nl=not text.endswith("\n"), color=True)
+    elif _write_output(output, text):
+        _echo(str(output))
 
 
 def _emit_html(output: Path | None, html: str, names: list[str]) -> None:
     if output is None:
         stem = "-vs-".join(_slug(n) for n in names)[:100].rstrip("-")
-        Path("reports").mkdir(exist_ok=True)
+        try:
+            Path("reports").mkdir(exist_ok=True)
+        except OSError as e:
+            raise TextverError(
+                f"reports: cannot make the report folder here: {e.strerror or e}; give -o FILE"
+            ) from None
         output = Path("reports") / f"{stem}.html"
-    _write_output(output, html)
-    click.echo(str(output))
+    if _write_output(output, html):
+        _echo(str(output))
 
 
-def _write_output(output: Path, text: str) -> None:
+# Names of an already open file descriptor: written to as the shell opened it (a pipe, a
+# terminal, a file opened for appending), never opened anew or replaced.
+_FD_PATH = re.compile(r"/dev/std(?P<std>out|err)|/dev/fd/(?P<fd>\d+)|/proc/self/fd/(?P<pfd>\d+)")
+
+
+def _write_output(output: Path, text: str) -> bool:
+    """Write a report to ``output``; true if it went to a named regular file (worth printing).
+
+    ``-`` and the names of open descriptors (``/dev/stdout``) write to that descriptor; an
+    existing target that is not a regular file (``/dev/null``, a FIFO, a terminal) is opened and
+    written in place; a regular file is replaced atomically, through a symlink to it if given
+    one (the link stays a link).  A device is never replaced by a rename.
+    """
+    data = text.encode("utf-8")
+    alias = _FD_PATH.fullmatch(os.path.abspath(output)) if str(output) != "-" else None
     try:
-        write_atomic(output, text.encode("utf-8"))
+        if str(output) == "-" or alias:
+            fd = 1
+            if alias and alias["std"] != "out":
+                fd = 2 if alias["std"] else int(alias["fd"] or alias["pfd"])
+            sys.stdout.flush()
+            with os.fdopen(os.dup(fd), "wb") as f:
+                f.write(data)
+            return False
+        try:
+            regular = stat.S_ISREG(os.stat(output).st_mode)
+        except FileNotFoundError:
+            regular = True  # a new file (or a dangling link: its target is made)
+        if not regular:
+            with open(output, "wb") as f:
+                f.write(data)
+            return False
+        write_atomic(Path(os.path.realpath(output)), data)
+    except BrokenPipeError:
+        raise  # the reader went away (``| head``): click exits quietly
     except OSError as e:
         raise TextverError(f"{output}: cannot write: {e.strerror or e}") from None
+    return True
 
 
 def _slug(name: str) -> str:
@@ -521,7 +594,7 @@ def log(ctx: click.Context, work: str, strict: bool) -> None:
         if ed.publication:
             head += f" ({ed.publication})"
         if not ed.stored:
-            click.echo(f"{head}: (text not held)")
+            _echo(f"{head}: (text not held)")
             continue
         current = store.get(work, ed.label)
         line = f"{head}: {ed.words} words"
@@ -535,7 +608,7 @@ def log(ctx: click.Context, work: str, strict: bool) -> None:
                 f"; from {previous.label}: -{stats['removed_words']} +{stats['inserted_words']}"
                 f" words, {stats['retained']:.1%} retained"
             )
-        click.echo(line)
+        _echo(line)
         previous = current
 
 

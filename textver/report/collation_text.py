@@ -5,26 +5,30 @@ from __future__ import annotations
 import click
 
 from textver.collate import Collation
+from textver.visible import visible
 
 
 def render_collation_text(col: Collation, *, color: bool) -> str:
     """The editions with their provenance and words, then the retention matrix.
 
     Cell (row A, column B) is the share of A's words that B keeps, so the base's row reads as
-    "how much of the full text each edition carries".
+    "how much of the full text each edition carries".  Labels and provenance are shown through
+    :func:`textver.visible.visible` (measured after, so the columns still line up).
     """
     labels = [v.label for v in col.editions]
-    width = max(8, *(len(x) for x in labels))
-    lines = [f"Collation of {len(labels)} editions against base {col.base.label!r}", ""]
+    shown = {x: visible(x) for x in labels}
+    width = max(8, *(len(x) for x in shown.values()))
+    base = shown[col.base.label]
+    lines = [f"Collation of {len(labels)} editions against base {base!r}", ""]
     for v in col.editions:
         seg = col.segs[v.label]
-        where = ", ".join(x for x in (v.meta.get("publication"), v.meta.get("date")) if x)
+        where = visible(", ".join(x for x in (v.meta.get("publication"), v.meta.get("date")) if x))
         lines.append(
-            f"  {v.label:<{width}}  {seg.word_count:>7} words  {len(seg.paragraphs):>5} paragraphs"
-            + (f"  ({where})" if where else "")
+            f"  {shown[v.label]:<{width}}  {seg.word_count:>7} words"
+            f"  {len(seg.paragraphs):>5} paragraphs" + (f"  ({where})" if where else "")
         )
     lines += ["", "Share of the row edition's words kept by the column edition:", ""]
-    header = " " * (width + 2) + "".join(f"{x:>{width + 2}}" for x in labels)
+    header = " " * (width + 2) + "".join(f"{shown[x]:>{width + 2}}" for x in labels)
     lines.append(click.style(header, bold=True) if color else header)
     for a in labels:
         cells = []
@@ -36,7 +40,7 @@ def render_collation_text(col: Collation, *, color: bool) -> str:
                     cell, fg="green" if share >= 0.9 else "yellow" if share >= 0.5 else "red"
                 )
             cells.append(cell)
-        lines.append(f"  {a:<{width}}" + "".join(cells))
+        lines.append(f"  {shown[a]:<{width}}" + "".join(cells))
     missing = [
         (
             v.label,
@@ -45,5 +49,5 @@ def render_collation_text(col: Collation, *, color: bool) -> str:
         for v in col.others
     ]
     lines += ["", f"Paragraph rows: {len(col.rows)}"]
-    lines += [f"  {label}: lacks {n} of the base's passages" for label, n in missing]
+    lines += [f"  {shown[label]}: lacks {n} of the base's passages" for label, n in missing]
     return "\n".join(lines) + "\n"

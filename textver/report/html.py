@@ -5,6 +5,14 @@ model and hands it over.  Every string from the inputs is escaped by autoescapin
 attributes; the only unescaped strings are the report's own CSS and script, read from the package.
 A Content-Security-Policy allows no fetch at all and no script but that one, pinned by its hash,
 so a hostile text or label can neither run code nor make the browser reach the network.
+
+Bidirectional controls must not reorder the page around them (U+202E makes a file named
+``\u202etxt.exe`` read "exe.txt").  The templates show every name, path and provenance value
+with the filter ``name``: controls made visible (:func:`textver.visible.visible`) inside a
+``<bdi>``, which isolates it from the text around; ``vis`` does the same for attributes and the
+title, where no element can go.  An edition's own text is never altered (Hebrew or Arabic is
+legitimate there): each paragraph is its own block, and an excerpt quoted in the summary is
+isolated with ``iso``, so a control in a text cannot reach beyond its element.
 """
 
 from __future__ import annotations
@@ -18,9 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 from textver.compare import Comparison
 from textver.report.model import MOVED_HERE, RIGHT_ONLY, build
+from textver.visible import visible
 
 if TYPE_CHECKING:
     import jinja2
+    from markupsafe import Markup
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -46,6 +56,9 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["kcls"] = kind_class
+    env.filters["name"] = lambda s: _isolated(visible(str(s)))
+    env.filters["vis"] = lambda s: visible(str(s))
+    env.filters["iso"] = _isolated
     env.filters["num"] = lambda n: f"{n:,}"
     env.filters["count"] = lambda n, word: f"{n:,} {word}{'' if n == 1 else 's'}"
     env.filters["paras"] = lambda ns: ", ".join(f"¶{n}" for n in ns) if ns else "—"
@@ -68,6 +81,12 @@ def _bytecode_cache(jinja2: Any) -> jinja2.BytecodeCache | None:
     except OSError:
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def _isolated(text: str) -> Markup:
+    from markupsafe import Markup
+
+    return Markup("<bdi>%s</bdi>") % text
 
 
 def kind_class(label: str) -> str:

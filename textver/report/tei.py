@@ -2,6 +2,13 @@
 
 Both are written from the same variation units (:meth:`textver.collate.Collation.units`), so
 they always agree with each other and with the JSON collation.
+
+XML 1.0 forbids some characters a text or label can hold: C0 controls other than tab, newline
+and carriage return, U+FFFE, U+FFFF and lone surrogates (from non-UTF-8 file names).  The TEI
+shows each as a visible stand-in of one character (a control as its Unicode control picture,
+ESC as U+241B, the others as U+FFFD), so every reading keeps its length and place and the
+document parses.  C1 and bidirectional controls and CR, which XML allows, are written as
+character references (``&#x202E;``): the same document, but inert when printed on a terminal.
 """
 
 from __future__ import annotations
@@ -10,10 +17,18 @@ import re
 from xml.etree import ElementTree as ET
 
 from textver.collate import Collation, Unit
+from textver.visible import BIDI_CONTROLS
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 _NOT_NAME = re.compile(r"[^A-Za-z0-9._-]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_AS_REFERENCE = re.compile(f"[\r\x7f-\x9f{BIDI_CONTROLS}\u2028\u2029]")
+
+
+def xml_chars(text: str) -> str:
+    """``text`` with each character XML 1.0 forbids replaced by a visible one (see above)."""
+    return _NOT_XML.sub(lambda m: chr(0x2400 + ord(m[0])) if m[0] < " " else "\ufffd", text)
 
 
 def witness_id(label: str) -> str:
@@ -39,9 +54,9 @@ def to_tei(col: Collation) -> str:
             else ET.SubElement(parent, f"{{{TEI_NS}}}{tag}")
         )
         for k, v in attrs.items():
-            node.set(k, v)
+            node.set(k, xml_chars(v))
         if text:
-            node.text = text
+            node.text = xml_chars(text)
         return node
 
     tei = el(None, "TEI")
@@ -70,7 +85,7 @@ def to_tei(col: Collation) -> str:
                 keys = None if toks is None else tuple(col.segs[label].keys[t] for t in toks)
                 groups.setdefault(keys, []).append(label)
             if len(groups) == 1 and None not in groups:
-                chunk = texts[col.base.label] or ""
+                chunk = xml_chars(texts[col.base.label] or "")
                 if last is None:
                     p.text = (p.text or "") + chunk
                 else:
@@ -83,7 +98,10 @@ def to_tei(col: Collation) -> str:
             last = app
     # Only the header is indented: inside <p>, added whitespace would become part of the text.
     ET.indent(tei[0], space=" ", level=1)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tei, encoding="unicode") + "\n"
+    xml = ET.tostring(tei, encoding="unicode")
+    # Outside the declaration every character here is in text or an attribute value.
+    xml = _AS_REFERENCE.sub(lambda m: f"&#x{ord(m[0]):X};", xml)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"
 
 
 def to_collatex_json(col: Collation) -> dict:

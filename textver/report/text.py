@@ -3,7 +3,9 @@
 Plain mode marks removed words ``[-like this-]`` and added words ``{+like this+}`` (the notation
 of ``git diff --word-diff``) so the output survives pipes, files and e-mail; colour mode uses
 red struck-through and green underlined text instead, so colour is never the only signal.
-Unchanged passages are counted, not printed: a reviewer reads what changed.
+Unchanged passages are counted, not printed: a reviewer reads what changed.  Every piece of
+input text (labels, sources, provenance, the words) passes :func:`textver.visible.visible`
+before colour is added, so an escape sequence in a text or label cannot act on the terminal.
 """
 
 from __future__ import annotations
@@ -12,21 +14,12 @@ import click
 
 from textver.compare import Comparison
 from textver.report.model import MOVED_HERE, Group, Para, Report, Row, Run, build, joined
+from textver.visible import visible
 
 
 def render_text(comparison: Comparison, color: bool) -> str:
     """The report as text; ANSI colour only when ``color`` is true."""
     return _Text(build(comparison), color).render()
-
-
-# Control characters from the inputs are shown as symbols, never sent to the terminal: an escape
-# sequence inside a text or label must not be able to recolour, retitle or clear the screen.
-_VISIBLE = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
-_VISIBLE |= {0x7F: 0x2421} | {c: 0xFFFD for c in range(0x80, 0xA0)}
-
-
-def _safe(text: str) -> str:
-    return text.translate(_VISIBLE)
 
 
 def _plural(n: int, word: str) -> str:
@@ -54,14 +47,14 @@ class _Text:
     def summary(self) -> list[str]:
         r, s = self.r, self.r.summary
         st = s.stats
-        lines = [self.style(_safe(f"{r.left.label} → {r.right.label}"), bold=True)]
+        lines = [self.style(visible(f"{r.left.label} → {r.right.label}"), bold=True)]
         for name, side in (("left ", r.left), ("right", r.right)):
             lines.append(
-                f"  {name} {_safe(side.label)}  {_safe(side.source)}  "
+                f"  {name} {visible(side.label)}  {visible(side.source)}  "
                 f"({_plural(side.words, 'word')}, {_plural(side.paragraphs, 'paragraph')})"
             )
             for key, value in side.fields:
-                lines.append(_safe(f"        {key}: {value}"))
+                lines.append(visible(f"        {key}: {value}"))
         lines += [
             "",
             f"words       {st['left_words']:,} → {st['right_words']:,}: "
@@ -79,7 +72,7 @@ class _Text:
             lines.append("largest cuts")
             for e in s.largest_cuts:
                 words = _plural(e.removed, "word")
-                lines.append(f"  {e.anchor:>6}  {words:>9}  {e.label}: {_safe(e.excerpt)}")
+                lines.append(f"  {e.anchor:>6}  {words:>9}  {e.label}: {visible(e.excerpt)}")
         lines.append("")
         return lines
 
@@ -96,7 +89,7 @@ class _Text:
         if row.kind == MOVED_HERE:
             return [
                 self.style(
-                    f"↳ here stands {_paras(row.right_numbers)} of {_safe(self.r.right.label)}, "
+                    f"↳ here stands {_paras(row.right_numbers)} of {visible(self.r.right.label)}, "
                     f"moved from {_paras(row.left_numbers)} ({row.moved_link})",
                     fg="cyan",
                 ),
@@ -149,7 +142,7 @@ class _Text:
             merged.append(r)
         out = []
         for r in merged:
-            text = _safe(" ".join(r.text.split()))
+            text = visible(" ".join(r.text.split()))
             if r.kind == "delete":
                 text = (
                     self.style(text, fg="red", strikethrough=True) if self.color else f"[-{text}-]"
