@@ -416,3 +416,34 @@ def test_policy_blocks_any_other_script(page: tuple, report: tuple) -> None:
     assert rec.requests == [url, "https://example.org/x.png"]
     assert rec.failed == [("https://example.org/x.png", "csp")]  # blocked before it left
     assert any("Content Security Policy" in e for e in rec.errors)
+
+
+def test_a_right_to_left_override_in_a_label_cannot_reorder_it(page: tuple, tmp_path: Path) -> None:
+    """A file named "\\u202etxt.exe" must not read "exe.txt": as rendered, the label's letters
+    run left to right in their logical order, the control shown, and the text after the label
+    still comes after it."""
+    pg, _ = page
+    left = Version("\u202etxt.exe", "\u202etxt.exe.txt", join(["One stone.", "Two rivers."]))
+    right = Version("b", "b.txt", join(["One stone.", "Three rivers."]))
+    path = tmp_path / "bidi.html"
+    path.write_text(render_html(compare(left, right)), encoding="utf-8")
+    open_report(pg, path.as_uri())
+    text, xs, label_right, arrow_left = pg.evaluate(
+        """() => {
+        const label = document.querySelector('h1 .lbl');
+        const node = document.createTreeWalker(label, NodeFilter.SHOW_TEXT).nextNode();
+        const xs = [];
+        for (let i = 0; i < node.length; i++) {
+            const r = document.createRange();
+            r.setStart(node, i);
+            r.setEnd(node, i + 1);
+            const box = r.getBoundingClientRect();
+            if (box.width > 0) xs.push(box.left);
+        }
+        const arrow = label.nextElementSibling.getBoundingClientRect();
+        return [node.data, xs, label.getBoundingClientRect().right, arrow.left];
+    }"""
+    )
+    assert xs == sorted(xs), f"{text!r} is drawn out of order: {xs}"
+    assert text == "<U+202E>txt.exe" and len(xs) == len(text)
+    assert label_right <= arrow_left + 1

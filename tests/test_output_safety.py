@@ -191,6 +191,14 @@ def test_collation_text_shows_labels_visibly(tmp_path: Path, pair, textver_cmd) 
     assert r.returncode == 0, r.stderr
     assert_inert(r.stdout)
     assert "c<U+202E>3" in r.stdout
+    for fmt in ("json", "tei"):  # data formats: the same document, its controls escaped
+        r = textver_cmd("compare", *pair, c, "--format", fmt)
+        assert r.returncode == 0, r.stderr
+        assert_inert(r.stdout)
+    assert [
+        e["label"]
+        for e in json.loads(textver_cmd("compare", *pair, c, "--format", "json").stdout)["editions"]
+    ] == ["a", "b", f"c{RLO}3"]
 
 
 # --- item 6: bidirectional controls in the HTML report ----------------------------------------
