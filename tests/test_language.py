@@ -107,3 +107,23 @@ def test_english_comparisons_do_not_load_the_stemmer() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_words_written_alike_meet_across_languages() -> None:
+    # Each side is stemmed in its own language ("update": English "update", German "updat"),
+    # but a word both texts write alike must still be one feature on both sides.
+    en = (
+        "Debian keeps its packages in archives.\n\n"
+        "Use apt-get update and apt-get upgrade with security.debian.org for updates.\n\n"
+        "The end of the chapter comes here."
+    )
+    de = (
+        "Debian bewahrt seine Pakete in Archiven auf.\n\n"
+        "Nutzen Sie apt-get update und apt-get upgrade mit security.debian.org für Updates.\n\n"
+        "Hier endet das Kapitel."
+    )
+    c = compare(
+        Version("en", "en.txt", en, {"language": "en"}),
+        Version("de", "de.txt", de, {"language": "de"}),
+    )
+    assert ([1], [1]) in [(lk.left, lk.right) for lk in c.links]

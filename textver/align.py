@@ -528,8 +528,13 @@ def align(
         table = feature_table(chain(left.keys, right.keys), languages[0])
         L, R = _Side.build(left, table), _Side.build(right, table)
     else:
-        L = _Side.build(left, feature_table(left.keys, languages[0]))
-        R = _Side.build(right, feature_table(right.keys, languages[1]))
+        L_table = feature_table(left.keys, languages[0])
+        R_table = feature_table(right.keys, languages[1])
+        # A word written alike on both sides (a name, a command, an untranslated passage) must
+        # meet itself: it takes the left side's feature, or none if a function word on either.
+        for key in L_table.keys() & R_table.keys():
+            R_table[key] = L_table[key] = L_table[key] if R_table[key] else ""
+        L, R = _Side.build(left, L_table), _Side.build(right, R_table)
     sent_links = _link_sentences(L, R)
 
     # Paragraph edges weighted by the words each sentence link carries on each side.
