@@ -34,6 +34,7 @@ MIN_WORDS = 4  # fewer words than this (for Latin and Cyrillic): None
 MIN_SHARE = 0.12  # the best language's function words must be this share of the words ...
 MIN_LEAD = 1.25  # ... and this many times the runner-up's share
 DISTINCT_LETTERS = 0.002  # share of letters that marks a Cyrillic or Arabic variant
+KANA_SHARE = 0.02  # share of letters in kana that makes a text in Han characters Japanese
 
 _WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 
@@ -140,7 +141,7 @@ def detect(text: str) -> str | None:
     script, count = scripts.most_common(1)[0]
     if script in ("han", "kana"):
         # Japanese writes Han characters among its kana; Chinese uses no kana.
-        return "ja" if scripts["kana"] >= DISTINCT_LETTERS * letters * 10 else "zh"
+        return "ja" if scripts["kana"] >= KANA_SHARE * letters else "zh"
     if script in _ONE_LANGUAGE:
         return _ONE_LANGUAGE[script]
     if script == "arabic":
