@@ -106,11 +106,10 @@ class Doc:
     starts: list[int]  # offset where each run of one section starts
     sections: list[str]
 
-    def paragraph_sections(self, text: str | None = None) -> list[str]:
+    def paragraph_sections(self) -> list[str]:
         """The section of each of textver's paragraphs of the text."""
         return [
-            self.sections[bisect_right(self.starts, a) - 1]
-            for a, _ in paragraph_spans(self.text if text is None else text)
+            self.sections[bisect_right(self.starts, a) - 1] for a, _ in paragraph_spans(self.text)
         ]
 
 
@@ -177,9 +176,9 @@ def run(left: Version, right: Version, reverse: bool, meaning: bool | None) -> C
 
 def claims(c: Comparison, reverse: bool) -> Prediction:
     """What a comparison claims, in the orientation full (left) against abridged (right)."""
-    if not reverse:
-        return ours(c)
     mine = ours(c)
+    if not reverse:
+        return mine
     return Prediction(
         {(q, p) for p, q in mine.links},
         mine.inserted,
