@@ -14,16 +14,18 @@ whose long posting lists are never walked), never against every sentence of the 
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, pairwise
 from operator import neg
 
 from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
+from textver.language import FUNCTION_WORDS, NON_LATIN
 from textver.segment import Segmented
 
 # Function words, and the connectives editors add or drop ("However,"), carry no evidence
@@ -60,17 +62,21 @@ _GRID = 2**20  # IDF weights are multiples of 1/_GRID (see _idf)
 _SUFFIXES = ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "ly", "s")
 
 
-def feature_table(keys: Iterable[str]) -> dict[str, str]:
+def feature_table(keys: Iterable[str], language: str | None = None) -> dict[str, str]:
     """Each distinct token key's content feature, or "" for a function word.
 
-    The feature is the lower-cased word without a possessive "'s" or an English inflection,
-    cut to six letters: a stemmer that needs no dictionary.  It makes "deny", "denying",
-    "develop" and "development" two features, not four, which is what lets a reworded sentence
-    or another translation of the same passage still match on its content words, while numbers
-    and names pass through whole and, being rare, weigh the most under IDF.  Character n-grams
-    would tolerate more spelling variation, but cost several times more features per sentence
-    on a book.  A book has a few thousand distinct words, so the work is per word, not per token.
+    For English (``language`` "en", or None when it is not known) the feature is the
+    lower-cased word without a possessive "'s" or an English inflection, cut to six letters: a
+    stemmer that needs no dictionary.  It makes "deny", "denying", "develop" and "development"
+    two features, not four, which is what lets a reworded sentence or another translation of
+    the same passage still match on its content words, while numbers and names pass through
+    whole and, being rare, weigh the most under IDF.  Character n-grams would tolerate more
+    spelling variation, but cost several times more features per sentence on a book.  A book
+    has a few thousand distinct words, so the work is per word, not per token.  Other
+    languages: see :func:`_foreign_table`.
     """
+    if language not in (None, "en"):
+        return _foreign_table(set(keys), language)
     table: dict[str, str] = {}
     for key in set(keys):
         word = key.lower()
@@ -89,6 +95,86 @@ def _stem(word: str) -> str:
                 word = word[: -len(suffix)]
                 break
     return word[:6]
+
+
+# The Snowball stemmer (PyStemmer) of each language that has one, by ISO 639-1 code.
+_SNOWBALL = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "cs": "czech",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "es": "spanish",
+    "eu": "basque",
+    "fa": "persian",
+    "fi": "finnish",
+    "fr": "french",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "tr": "turkish",
+}
+# Languages that elide an article or pronoun into the next word ("l'homme", "dell'anno").
+_ELIDING = frozenset({"fr", "it", "ca"})
+_ELISION_MAX = 4  # letters before the apostrophe that make an elided word ("quell'")
+
+
+@functools.cache
+def _stemmer(language: str) -> Callable[[list[str]], list[str]] | None:
+    """The batch stemming function for ``language``, or None if Snowball has none.  PyStemmer
+    is imported only here, so English comparisons never load it."""
+    if language not in _SNOWBALL:
+        return None
+    import Stemmer
+
+    return Stemmer.Stemmer(_SNOWBALL[language]).stemWords
+
+
+def _foreign_table(keys: set[str], language: str) -> dict[str, str]:
+    """:func:`feature_table` for a language other than English.
+
+    The feature is the lower-cased word's Snowball stem ("страны" and "страну" meet), whole
+    when the language has no stemmer; its function words (textver.language.FUNCTION_WORDS) and
+    English's have none.  A word in the Latin script inside a text in another script (a
+    command, a name, an untranslated English passage of a translation) is treated as English,
+    so it matches the same word in the English original.
+    """
+    latin_text = language not in NON_LATIN
+    stopwords = FUNCTION_WORDS.get(language, frozenset()) | _STOPWORDS
+    table: dict[str, str] = {}
+    native: dict[str, str] = {}  # key -> lower-cased word to stem
+    for key in keys:
+        word = key.lower()
+        if not latin_text and word[:1].isascii():
+            if word.endswith("'s"):
+                word = word[:-2]
+            table[key] = "" if word in _STOPWORDS else _stem(word)
+            continue
+        if language in _ELIDING:
+            head, apostrophe, tail = word.replace("\u2019", "'").partition("'")
+            if apostrophe and tail and len(head) <= _ELISION_MAX:
+                word = tail
+        if word in stopwords:
+            table[key] = ""
+        else:
+            native[key] = word
+    stem = _stemmer(language)
+    words = list(native.values())
+    stems = stem(words) if stem else words
+    table.update(zip(native, stems, strict=True))
+    return table
 
 
 def features(seg: Segmented, table: dict[str, str], lo: int, hi: int) -> frozenset[str]:
@@ -427,14 +513,28 @@ def _plain_source(L: _Side, R: _Side, j: int, lo: int, hi: int) -> int | None:
     return best
 
 
-def align(left: Segmented, right: Segmented) -> list[Link]:
+def align(
+    left: Segmented,
+    right: Segmented,
+    languages: tuple[str | None, str | None] = (None, None),
+) -> list[Link]:
     """Alignment records covering every paragraph of both texts exactly once.
 
     Records come in reading order of the left text, each inserted paragraph placed after the
-    record that precedes it in the right text.
+    record that precedes it in the right text.  ``languages`` (ISO 639-1 codes, None when not
+    known, which is read as English) choose each side's stemmer and function words.
     """
-    table = feature_table(chain(left.keys, right.keys))
-    L, R = _Side.build(left, table), _Side.build(right, table)
+    if languages[0] == languages[1]:
+        table = feature_table(chain(left.keys, right.keys), languages[0])
+        L, R = _Side.build(left, table), _Side.build(right, table)
+    else:
+        L_table = feature_table(left.keys, languages[0])
+        R_table = feature_table(right.keys, languages[1])
+        # A word written alike on both sides (a name, a command, an untranslated passage) must
+        # meet itself: it takes the left side's feature, or none if a function word on either.
+        for key in L_table.keys() & R_table.keys():
+            R_table[key] = L_table[key] = L_table[key] if R_table[key] else ""
+        L, R = _Side.build(left, L_table), _Side.build(right, R_table)
     sent_links = _link_sentences(L, R)
 
     # Paragraph edges weighted by the words each sentence link carries on each side.

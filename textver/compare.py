@@ -16,6 +16,7 @@ from functools import cached_property
 
 from textver.align import Link, SentenceLink, align
 from textver.diff import DELETE, EQUAL, INSERT
+from textver.language import language_of
 from textver.segment import Segmented, segment
 from textver.version import Version
 
@@ -164,7 +165,11 @@ def _side(version: Version, seg: Segmented) -> dict:
 
 
 def compare(left: Version, right: Version, *, strict: bool = False) -> Comparison:
-    """Compare two versions; ``strict`` makes differences of typography count as changes."""
+    """Compare two versions; ``strict`` makes differences of typography count as changes.
+
+    Each side's language (textver.language.language_of: the store's ``language`` field, else
+    detected) chooses the stemmer and function words the aligner uses for it.
+    """
     with without_cycle_collector():
         left_seg = segment(left.text, strict=strict)
         right_seg = segment(right.text, strict=strict)
@@ -175,8 +180,9 @@ def build(
     left: Version, right: Version, left_seg: Segmented, right_seg: Segmented, strict: bool
 ) -> Comparison:
     """Compare versions already segmented (a collation segments each edition only once)."""
+    languages = (language_of(left), language_of(right))
     with without_cycle_collector():
-        links = align(left_seg, right_seg)
+        links = align(left_seg, right_seg, languages)
     return Comparison(left, right, left_seg, right_seg, links, strict)
 
 
