@@ -113,6 +113,55 @@ def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
     assert v.meta["encoding"] == "utf-16-le"
 
 
+WIDE_TEXT = "Na\u00efve text, \u201cquoted\u201d \u0412\u043e\u0434\u0430 \u6c34.\r\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_bomless_utf16_and_utf32_byte_order_is_detected(tmp_path: Path, codec: str) -> None:
+    path = write(tmp_path, "wide.txt", WIDE_TEXT.encode(codec))
+    v = load_file(path, encoding=codec[:6])  # "utf-16" or "utf-32": the order is not given
+    assert v.text == WIDE_TEXT.replace("\r\n", "\n")
+    assert v.meta["encoding"] == codec
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-be"])
+def test_bom_gives_the_byte_order_of_an_explicit_wide_encoding(tmp_path: Path, codec: str) -> None:
+    path = write(tmp_path, "wide.txt", ("\ufeff" + WIDE_TEXT).encode(codec))
+    v = load_file(path, encoding=codec[:6])
+    assert v.text == WIDE_TEXT.replace("\r\n", "\n")
+    assert v.meta["encoding"] == codec
+
+
+def test_bomless_utf16_of_unknown_byte_order_is_refused(tmp_path: Path) -> None:
+    # U+6C34 U+6728 read backwards are U+346C U+2867, valid too; no ASCII shows the order
+    path = write(tmp_path, "wide.txt", "\u6c34\u6728\u6c34\u6728".encode("utf-16-be"))
+    message = error_of(load_file, path, encoding="utf-16")
+    assert message == (
+        f"{path}: cannot tell the byte order of utf-16 text without a byte-order mark; "
+        "pass --encoding utf-16-le or utf-16-be"
+    )
+    assert load_file(path, encoding="utf-16-be").text == "\u6c34\u6728\u6c34\u6728"
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "base64", "zlib_codec", "uu", "punycode"])
+def test_codec_that_is_no_text_encoding_is_refused(tmp_path: Path, encoding: str) -> None:
+    path = write(tmp_path, "notes.txt", b"Plain words.\n")
+    assert error_of(load_file, path, encoding=encoding) == (
+        f"{path}: {encoding!r} is not a text encoding"
+    )
+
+
+def test_encoding_name_with_a_nul(tmp_path: Path) -> None:
+    path = write(tmp_path, "notes.txt", b"Plain words.\n")
+    assert error_of(load_file, path, encoding="utf\0-8") == f"{path}: unknown encoding 'utf\\x00-8'"
+
+
+def test_meta_charset_of_a_non_text_codec_is_ignored(tmp_path: Path) -> None:
+    path = write(tmp_path, "page.html", b'<meta charset="rot13"><p>Caf\xc3\xa9</p>')
+    v = load_file(path)
+    assert v.text == "Caf\u00e9" and "encoding" not in v.meta
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 
