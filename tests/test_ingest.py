@@ -300,6 +300,42 @@ def test_invalid_selector() -> None:
     assert message.startswith("page.html: invalid selector 'p['")
 
 
+@pytest.mark.parametrize("selector", ["p::before", "::first-line", "p:nth-child(x)"])
+def test_unsupported_selector_is_a_one_line_error(selector: str) -> None:
+    message = error_of(extract_html, "<p>x</p>", selector=selector, source="page.html")
+    assert message.startswith(f"page.html: invalid selector {selector!r}: ")
+
+
+def test_selector_with_a_nul_matches_nothing() -> None:
+    message = error_of(extract_html, "<p>x</p>", selector="p\0", source="page.html")
+    assert message == "page.html: selector 'p\\x00' matches nothing"
+
+
+def test_tails_of_dropped_elements_are_kept() -> None:
+    html = "<p>Before <nav>menu</nav>after, <span class='share'>x</span>and on.</p>"
+    assert extract_html(html, source="x") == "Before after, and on."
+
+
+def test_nested_articles_pick_the_outermost_of_equal_size() -> None:
+    html = "<div><article><article><p>Only text.</p></article></article><p>out</p></div>"
+    assert extract_html(html, source="x") == "Only text."
+    html = "<article><p>Outer.</p><article><p>Inner, and longer.</p></article></article>"
+    assert extract_html(html, source="x") == "Outer.\n\nInner, and longer."
+
+
+def test_page_nested_too_deep_is_refused_not_cut() -> None:
+    # libxml2 stops reading at 2048 levels; storing what came before would lose the rest
+    html = "<div>" * 3000 + "<p>deep</p>" + "</div>" * 3000 + "<p>after</p>"
+    message = error_of(extract_html, html, source="deep.html")
+    assert message.startswith("deep.html: cannot read the whole page (line 1, column ")
+    assert "Excessive depth" in message
+
+
+def test_deep_but_readable_nesting() -> None:
+    html = "<div>" * 1500 + "<p>deep</p>" + "</div>" * 1500 + "<p>after</p>"
+    assert extract_html(html, source="x") == "deep\n\nafter"
+
+
 def test_page_without_article_text() -> None:
     html = """<html><head><script>alert("x")</script></head><body>
       <nav><a href="/">Home</a></nav><div class="cookie-banner">We use cookies</div>

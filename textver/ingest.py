@@ -37,7 +37,9 @@ MAX_INPUT_BYTES = 16 * 1024 * 1024
 """Largest file :func:`load_file` accepts (16 MiB, some 2.7 million words: a hundred books).
 
 Comparing costs about 30 bytes of memory per byte of text, so two files at the limit need
-about 1 GB; past it the input is refused with a clear error instead of exhausting memory."""
+about 1 GB; importing HTML at most about 85 per byte of the page (1.4 GB at the limit, see
+:mod:`textver.extract`); past it the input is refused with a clear error instead of exhausting
+memory."""
 
 MAX_URL_BYTES = 16 * 1024 * 1024
 """Default download cap of :func:`fetch_url` (16 MiB); an article page is a few hundred KiB."""
@@ -305,7 +307,7 @@ def _content(
     meta["format"] = "html"
     if selector is not None:
         meta["selector"] = selector
-    from textver.extract import extract_html  # BeautifulSoup is loaded only for HTML
+    from textver.extract import extract_html  # lxml is loaded only for HTML
 
     return extract_html(text, selector=selector, source=name)
 
