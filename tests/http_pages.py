@@ -148,6 +148,9 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/chunked": lambda h: chunks(h, b"%x\r\n%s\r\n0\r\n\r\n" % (len(FRAGMENT), FRAGMENT)),
     "/chunked-unterminated": lambda h: chunks(h, b"%x\r\n%s\r\n" % (len(FRAGMENT), FRAGMENT)),
     "/chunked-cut": lambda h: chunks(h, b"%x\r\n%s" % (len(FRAGMENT) + 50, FRAGMENT)),
+    "/gzip-chunked": lambda h: h.send(
+        200, b"5\r\nhello\r\n0\r\n\r\n", {"Transfer-Encoding": "gzip, chunked"}
+    ),
     "/trickle": trickle,
     "/trickle-redirect": trickle_redirect,
     "/charset-rot13": html(b"<p>Gur zvyy</p>", "; charset=rot13"),

@@ -300,7 +300,9 @@ def test_invalid_selector() -> None:
     assert message.startswith("page.html: invalid selector 'p['")
 
 
-@pytest.mark.parametrize("selector", ["p::before", "::first-line", "p:nth-child(x)"])
+@pytest.mark.parametrize(
+    "selector", ["p::before", "::first-line", "p:nth-child(x)", "svg|rect", "[xlink|href]"]
+)
 def test_unsupported_selector_is_a_one_line_error(selector: str) -> None:
     message = error_of(extract_html, "<p>x</p>", selector=selector, source="page.html")
     assert message.startswith(f"page.html: invalid selector {selector!r}: ")

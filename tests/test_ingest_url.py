@@ -196,6 +196,10 @@ def test_body_cut_short_is_refused(base: str, path: str) -> None:
     assert error_of(f"{base}{path}", timeout=2).startswith("download cut short")
 
 
+def test_unsupported_transfer_encoding_is_refused(base: str) -> None:
+    assert error_of(f"{base}/gzip-chunked") == "unsupported Transfer-Encoding gzip, chunked"
+
+
 def test_short_body_names_the_sizes(base: str) -> None:
     problem = error_of(f"{base}/short-body", timeout=2)
     assert problem == f"download cut short ({len(FRAGMENT)} of 5000 bytes received)"

@@ -107,7 +107,11 @@ def _select(doc: Element | None, selector: str, source: str) -> Element:
     except SelectorError as e:
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise TextverError(f"{source}: invalid selector {selector!r}: {reason}") from None
-    for el in match(doc) if doc is not None else ():
+    try:
+        matches = match(doc) if doc is not None else []
+    except etree.XPathError as e:  # "ns|p": a namespace prefix, which HTML does not declare
+        raise TextverError(f"{source}: invalid selector {selector!r}: {e}") from None
+    for el in matches:
         return el  # the first in document order
     raise TextverError(f"{source}: selector {selector!r} matches nothing")
 

@@ -524,6 +524,10 @@ def _get(
             encoding = headers.get("Content-Encoding", "identity").strip().lower()
             if encoding not in ("", "identity"):
                 raise TextverError(f"{url}: unsupported Content-Encoding {encoding}")
+            # http.client de-chunks only "chunked" alone; anything else would be read raw
+            transfer = headers.get("Transfer-Encoding", "").strip().lower()
+            if transfer not in ("", "identity", "chunked"):
+                raise TextverError(f"{url}: unsupported Transfer-Encoding {transfer}")
             length = headers.get("Content-Length", "").strip()
             if length.isdigit() and int(length) > max_bytes:
                 raise TextverError(f"{url}: {_too_large(int(length), max_bytes)}")
