@@ -111,6 +111,17 @@ def trickle(h: Handler) -> None:
             return
 
 
+def trickle_headers(h: Handler) -> None:
+    """A status line, then a header one byte every 0.2 s: the body never starts in time."""
+    h.wfile.write(b"HTTP/1.0 200 OK\r\nX-Slow: ")
+    for _ in range(TRICKLE_BYTES):
+        h.wfile.write(b"z")
+        h.wfile.flush()
+        if h.server.release.wait(0.2):
+            return
+    h.wfile.write(b"\r\nContent-Type: text/plain\r\n\r\nlate")
+
+
 def trickle_redirect(h: Handler) -> None:
     """A redirect that takes 0.4 s to come, to the trickling page."""
     h.server.release.wait(0.4)
@@ -152,6 +163,7 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
         200, b"5\r\nhello\r\n0\r\n\r\n", {"Transfer-Encoding": "gzip, chunked"}
     ),
     "/trickle": trickle,
+    "/trickle-headers": trickle_headers,
     "/trickle-redirect": trickle_redirect,
     "/charset-rot13": html(b"<p>Gur zvyy</p>", "; charset=rot13"),
     "/charset-base64": html(b"<p>The mill</p>", "; charset=base64"),

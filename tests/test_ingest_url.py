@@ -211,6 +211,13 @@ def test_total_deadline_stops_a_trickling_server(base: str) -> None:
     assert time.monotonic() - started < SLOW_SECONDS - 1
 
 
+def test_total_deadline_covers_slow_headers(base: str) -> None:
+    started = time.monotonic()
+    problem = error_of(f"{base}/trickle-headers", timeout=2, deadline=0.6)
+    assert problem == "took longer than 0.6 s in all"
+    assert time.monotonic() - started < SLOW_SECONDS - 1
+
+
 def test_total_deadline_covers_redirects(base: str) -> None:
     started = time.monotonic()
     problem = error_of(f"{base}/trickle-redirect", timeout=2, deadline=0.6)
