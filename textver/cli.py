@@ -3,7 +3,7 @@
 Commands stay thin; the work happens in :mod:`textver.store`, :mod:`textver.ingest`,
 :mod:`textver.compare`, :mod:`textver.collate` and :mod:`textver.report`.  Those heavier modules
 are imported inside the commands that need them so ``textver --help`` and ``textver list`` start
-fast and do not need jinja2 or BeautifulSoup.
+fast and do not need jinja2 or lxml.
 """
 
 from __future__ import annotations
