@@ -211,6 +211,18 @@ def test_total_deadline_stops_a_trickling_server(base: str) -> None:
     assert time.monotonic() - started < SLOW_SECONDS - 1
 
 
+@pytest.mark.parametrize("name", ["timeout", "deadline"])
+def test_limits_must_be_positive(base: str, name: str) -> None:
+    for value in (0.0, -1.0, float("nan")):
+        problem = error_of(f"{base}/notes.txt", **{name: value})
+        assert problem == f"the {name} must be a positive number of seconds"
+
+
+def test_infinite_limits_mean_no_limit(base: str) -> None:
+    v = fetch_url(f"{base}/notes.txt", timeout=float("inf"), deadline=float("inf"))
+    assert v.text == "Tide tables\n\nHigh water at six.\n"
+
+
 def test_total_deadline_covers_slow_headers(base: str) -> None:
     started = time.monotonic()
     problem = error_of(f"{base}/trickle-headers", timeout=2, deadline=0.6)

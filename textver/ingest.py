@@ -334,6 +334,9 @@ def fetch_url(
     charset comes from ``encoding``, the Content-Type header, ``<meta charset>`` or is UTF-8.
     ``meta`` records the final ``url``, the ``retrieved`` time (UTC) and the ``content_type``.
     """
+    for name, seconds in (("timeout", timeout), ("deadline", deadline)):
+        if not seconds > 0:  # NaN too
+            raise TextverError(f"{url}: the {name} must be a positive number of seconds")
     current = url
     redirects = 0
     with _Deadline(url, deadline) as clock:
@@ -396,15 +399,19 @@ class _Deadline:
         self._end = time.monotonic() + seconds
         self._lock = threading.Lock()
         self._sockets: list[socket.socket] = []
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
+        self._timer: threading.Timer | None = None
+        if seconds < threading.TIMEOUT_MAX:  # else it is no limit at all (inf)
+            self._timer = threading.Timer(seconds, self._expire)
+            self._timer.daemon = True
 
     def __enter__(self) -> _Deadline:
-        self._timer.start()
+        if self._timer is not None:
+            self._timer.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
+        if self._timer is not None:
+            self._timer.cancel()
 
     def _expire(self) -> None:
         import socket
@@ -421,11 +428,14 @@ class _Deadline:
         if self.expired or time.monotonic() >= self._end:
             raise TextverError(f"{self.url}: took longer than {self.seconds:g} s in all")
 
-    def clamp(self, timeout: float | None) -> float:
-        """``timeout`` cut down to the time left (for connecting); raises if none is left."""
+    def clamp(self, timeout: float | None) -> float | None:
+        """``timeout`` cut down to the time left (for connecting); raises if none is left.
+
+        None (wait as long as it takes) when both are too large for the socket to take."""
         self.check()
         left = self._end - time.monotonic()
-        return left if timeout is None else min(timeout, left)
+        limit = left if timeout is None else min(timeout, left)
+        return None if limit >= threading.TIMEOUT_MAX else limit
 
     def watch(self, sock: socket.socket) -> None:
         import socket
