@@ -318,6 +318,11 @@ def test_tails_of_dropped_elements_are_kept() -> None:
     assert extract_html(html, source="x") == "Before after, and on."
 
 
+def test_an_articles_header_is_kept_whatever_its_class() -> None:
+    html = "<article><header class='share-bar'>Title</header><p>Body.</p></article>"
+    assert extract_html(html, source="x") == "Title\n\nBody."
+
+
 def test_nested_articles_pick_the_outermost_of_equal_size() -> None:
     html = "<div><article><article><p>Only text.</p></article></article><p>out</p></div>"
     assert extract_html(html, source="x") == "Only text."

@@ -123,13 +123,16 @@ def _boilerplate(doc: Element) -> set[Element]:
     element up in a set.  Proxies stay alive in the set, so lookups by identity are sound.
     """
     found: set[Element] = set()
+    kept: set[Element] = set()  # an article's own header holds its title, whatever its class
     for el in doc.iter(*_DROP_TAGS):
-        if el.tag != "header" or not any(a.tag == "article" for a in el.iterancestors()):
-            found.add(el)  # an article's own header holds its title, so it stays
+        if el.tag == "header" and any(a.tag == "article" for a in el.iterancestors()):
+            kept.add(el)
+        else:
+            found.add(el)
     for el in doc.xpath("//*[@id or @class]"):
         # the names are separated by spaces, which the pattern reads as a word start
         names = f"{el.get('id') or ''} {el.get('class') or ''}"
-        if el.tag not in _NEVER_BOILERPLATE and _BOILERPLATE.search(names):
+        if el.tag not in _NEVER_BOILERPLATE and el not in kept and _BOILERPLATE.search(names):
             found.add(el)
     return found
 
