@@ -14,6 +14,7 @@ from pathlib import Path
 
 ARTICLE = (Path(__file__).parent / "data" / "article.html").read_bytes()
 SLOW_SECONDS = 3.0  # how long the slow handlers stall at most; clients give up after 0.5 s
+TRICKLE_BYTES = 8
 
 
 class Server(ThreadingHTTPServer):
@@ -78,6 +79,55 @@ def unsized(h: Handler) -> None:  # HTTP/1.0: the body ends when the connection 
     h.wfile.write(b"x" * 5000)
 
 
+FRAGMENT = b"<p>Only the first part of the article arrives before the server goes away, so"
+
+
+def short_body(h: Handler) -> None:  # promises 5000 bytes, sends the fragment, closes
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Content-Length", "5000")
+    h.end_headers()
+    h.wfile.write(FRAGMENT)
+
+
+def chunks(h: Handler, *pieces: bytes) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Transfer-Encoding", "chunked")
+    h.end_headers()
+    for piece in pieces:
+        h.wfile.write(piece)
+
+
+def trickle(h: Handler) -> None:
+    """Send 8 bytes, one every 0.2 s: each read is quick, the whole takes 1.6 s."""
+    h.send_response(200)
+    h.send_header("Content-Type", "text/plain")
+    h.end_headers()
+    for _ in range(TRICKLE_BYTES):
+        h.wfile.write(b"x")
+        h.wfile.flush()
+        if h.server.release.wait(0.2):
+            return
+
+
+def trickle_headers(h: Handler) -> None:
+    """A status line, then a header one byte every 0.2 s: the body never starts in time."""
+    h.wfile.write(b"HTTP/1.0 200 OK\r\nX-Slow: ")
+    for _ in range(TRICKLE_BYTES):
+        h.wfile.write(b"z")
+        h.wfile.flush()
+        if h.server.release.wait(0.2):
+            return
+    h.wfile.write(b"\r\nContent-Type: text/plain\r\n\r\nlate")
+
+
+def trickle_redirect(h: Handler) -> None:
+    """A redirect that takes 0.4 s to come, to the trickling page."""
+    h.server.release.wait(0.4)
+    h.send(302, headers={"Location": "/trickle"})
+
+
 ROUTES: dict[str, Callable[[Handler], None]] = {
     "/article.html": html(ARTICLE),
     "/notes.txt": lambda h: h.send(
@@ -105,4 +155,28 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
         200, b"fine\n\xc3(", {"Content-Type": "text/plain; charset=utf-8"}
     ),
     "/empty": html(b""),
+    "/short-body": short_body,
+    "/chunked": lambda h: chunks(h, b"%x\r\n%s\r\n0\r\n\r\n" % (len(FRAGMENT), FRAGMENT)),
+    "/chunked-unterminated": lambda h: chunks(h, b"%x\r\n%s\r\n" % (len(FRAGMENT), FRAGMENT)),
+    "/chunked-cut": lambda h: chunks(h, b"%x\r\n%s" % (len(FRAGMENT) + 50, FRAGMENT)),
+    "/gzip-chunked": lambda h: h.send(
+        200, b"5\r\nhello\r\n0\r\n\r\n", {"Transfer-Encoding": "gzip, chunked"}
+    ),
+    "/trickle": trickle,
+    "/trickle-headers": trickle_headers,
+    "/trickle-redirect": trickle_redirect,
+    "/charset-rot13": html(b"<p>Gur zvyy</p>", "; charset=rot13"),
+    "/charset-base64": html(b"<p>The mill</p>", "; charset=base64"),
+    "/meta-rot13": html(b'<meta charset="rot13"><p>The mill</p>', ""),
+    "/utf16be": lambda h: h.send(
+        200, "Tide tables\n".encode("utf-16-be"), {"Content-Type": "text/plain; charset=utf-16"}
+    ),
+    "/to-bracket": lambda h: h.send(302, headers={"Location": "http://[127.0.0.1/x]"}),
+    "/to-credentials": lambda h: h.send(
+        302, headers={"Location": "http://user:pw@127.0.0.1:1/secret"}
+    ),
+    "/bad-type": lambda h: h.send(
+        200, b"<!doctype html><p>Typed <b>badly</b></p>", {"Content-Type": "html"}
+    ),
+    "/bad-type-text": lambda h: h.send(200, b"Plain words.\n", {"Content-Type": "nonsense"}),
 }

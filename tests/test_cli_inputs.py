@@ -60,6 +60,10 @@ URL_CASES = [
     ("/slow", "timed out after 0.5 s"),
     ("/report.pdf", "application/pdf"),
     ("/to-file", "only http and https"),
+    ("/short-body", "download cut short"),
+    ("/chunked-unterminated", "download cut short"),
+    ("/to-bracket", "invalid redirect"),
+    ("/trickle", "took longer than 0.5 s in all"),
 ]
 
 
@@ -90,12 +94,22 @@ def test_bad_urls_for_add_and_compare(
 ) -> None:
     url = base + route
     before = tree_digest(store.root)
-    r = textver_cmd(
-        "--store", store.root, "add", "essay", "--url", url, "-l", "web", "--timeout", "0.5"
+    limits = (
+        ["--timeout", "0.5", "--deadline", "0.5"] if route == "/trickle" else ["--timeout", "0.5"]
     )
+    r = textver_cmd("--store", store.root, "add", "essay", "--url", url, "-l", "web", *limits)
     check_error(r, url, problem)
-    r = textver_cmd("--store", store.root, "compare", "essay:first", url, "--timeout", "0.5")
+    r = textver_cmd("--store", store.root, "compare", "essay:first", url, *limits)
     check_error(r, url, problem)
+    assert tree_digest(store.root) == before
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "base64", "zlib_codec"])
+def test_non_text_encoding(encoding: str, inputs, store: Store, textver_cmd, tree_digest) -> None:
+    before = tree_digest(store.root)
+    path = inputs["good"]
+    r = textver_cmd("--store", store.root, "add", "essay", path, "-l", "x", "--encoding", encoding)
+    check_error(r, str(path), "is not a text encoding")
     assert tree_digest(store.root) == before
 
 

@@ -113,6 +113,55 @@ def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
     assert v.meta["encoding"] == "utf-16-le"
 
 
+WIDE_TEXT = "Na\u00efve text, \u201cquoted\u201d \u0412\u043e\u0434\u0430 \u6c34.\r\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_bomless_utf16_and_utf32_byte_order_is_detected(tmp_path: Path, codec: str) -> None:
+    path = write(tmp_path, "wide.txt", WIDE_TEXT.encode(codec))
+    v = load_file(path, encoding=codec[:6])  # "utf-16" or "utf-32": the order is not given
+    assert v.text == WIDE_TEXT.replace("\r\n", "\n")
+    assert v.meta["encoding"] == codec
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-be"])
+def test_bom_gives_the_byte_order_of_an_explicit_wide_encoding(tmp_path: Path, codec: str) -> None:
+    path = write(tmp_path, "wide.txt", ("\ufeff" + WIDE_TEXT).encode(codec))
+    v = load_file(path, encoding=codec[:6])
+    assert v.text == WIDE_TEXT.replace("\r\n", "\n")
+    assert v.meta["encoding"] == codec
+
+
+def test_bomless_utf16_of_unknown_byte_order_is_refused(tmp_path: Path) -> None:
+    # U+6C34 U+6728 read backwards are U+346C U+2867, valid too; no ASCII shows the order
+    path = write(tmp_path, "wide.txt", "\u6c34\u6728\u6c34\u6728".encode("utf-16-be"))
+    message = error_of(load_file, path, encoding="utf-16")
+    assert message == (
+        f"{path}: cannot tell the byte order of utf-16 text without a byte-order mark; "
+        "pass --encoding utf-16-le or utf-16-be"
+    )
+    assert load_file(path, encoding="utf-16-be").text == "\u6c34\u6728\u6c34\u6728"
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "base64", "zlib_codec", "uu", "punycode"])
+def test_codec_that_is_no_text_encoding_is_refused(tmp_path: Path, encoding: str) -> None:
+    path = write(tmp_path, "notes.txt", b"Plain words.\n")
+    assert error_of(load_file, path, encoding=encoding) == (
+        f"{path}: {encoding!r} is not a text encoding"
+    )
+
+
+def test_encoding_name_with_a_nul(tmp_path: Path) -> None:
+    path = write(tmp_path, "notes.txt", b"Plain words.\n")
+    assert error_of(load_file, path, encoding="utf\0-8") == f"{path}: unknown encoding 'utf\\x00-8'"
+
+
+def test_meta_charset_of_a_non_text_codec_is_ignored(tmp_path: Path) -> None:
+    path = write(tmp_path, "page.html", b'<meta charset="rot13"><p>Caf\xc3\xa9</p>')
+    v = load_file(path)
+    assert v.text == "Caf\u00e9" and "encoding" not in v.meta
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 
@@ -249,6 +298,49 @@ def test_selector_matching_nothing() -> None:
 def test_invalid_selector() -> None:
     message = error_of(extract_html, "<p>x</p>", selector="p[", source="page.html")
     assert message.startswith("page.html: invalid selector 'p['")
+
+
+@pytest.mark.parametrize(
+    "selector", ["p::before", "::first-line", "p:nth-child(x)", "svg|rect", "[xlink|href]"]
+)
+def test_unsupported_selector_is_a_one_line_error(selector: str) -> None:
+    message = error_of(extract_html, "<p>x</p>", selector=selector, source="page.html")
+    assert message.startswith(f"page.html: invalid selector {selector!r}: ")
+
+
+def test_selector_with_a_nul_matches_nothing() -> None:
+    message = error_of(extract_html, "<p>x</p>", selector="p\0", source="page.html")
+    assert message == "page.html: selector 'p\\x00' matches nothing"
+
+
+def test_tails_of_dropped_elements_are_kept() -> None:
+    html = "<p>Before <nav>menu</nav>after, <span class='share'>x</span>and on.</p>"
+    assert extract_html(html, source="x") == "Before after, and on."
+
+
+def test_an_articles_header_is_kept_whatever_its_class() -> None:
+    html = "<article><header class='share-bar'>Title</header><p>Body.</p></article>"
+    assert extract_html(html, source="x") == "Title\n\nBody."
+
+
+def test_nested_articles_pick_the_outermost_of_equal_size() -> None:
+    html = "<div><article><article><p>Only text.</p></article></article><p>out</p></div>"
+    assert extract_html(html, source="x") == "Only text."
+    html = "<article><p>Outer.</p><article><p>Inner, and longer.</p></article></article>"
+    assert extract_html(html, source="x") == "Outer.\n\nInner, and longer."
+
+
+def test_page_nested_too_deep_is_refused_not_cut() -> None:
+    # libxml2 stops reading at 2048 levels; storing what came before would lose the rest
+    html = "<div>" * 3000 + "<p>deep</p>" + "</div>" * 3000 + "<p>after</p>"
+    message = error_of(extract_html, html, source="deep.html")
+    assert message.startswith("deep.html: cannot read the whole page (line 1, column ")
+    assert "Excessive depth" in message
+
+
+def test_deep_but_readable_nesting() -> None:
+    html = "<div>" * 1500 + "<p>deep</p>" + "</div>" * 1500 + "<p>after</p>"
+    assert extract_html(html, source="x") == "deep\n\nafter"
 
 
 def test_page_without_article_text() -> None:

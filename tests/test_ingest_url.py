@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.http_pages import SLOW_SECONDS, Server
+from tests.http_pages import FRAGMENT, SLOW_SECONDS, TRICKLE_BYTES, Server
 from textver.errors import TextverError
 from textver.ingest import fetch_url, load
 
@@ -182,3 +182,109 @@ def test_empty_page(base: str) -> None:
 )
 def test_only_valid_http_urls(url: str, problem: str) -> None:
     assert error_of(url, timeout=2).startswith(problem)
+
+
+# --- bodies cut short, deadlines, hostile headers ----------------------------------------------
+
+
+def test_complete_chunked_body(base: str) -> None:
+    assert fetch_url(f"{base}/chunked").text.startswith("Only the first part")
+
+
+@pytest.mark.parametrize("path", ["/short-body", "/chunked-unterminated", "/chunked-cut"])
+def test_body_cut_short_is_refused(base: str, path: str) -> None:
+    assert error_of(f"{base}{path}", timeout=2).startswith("download cut short")
+
+
+def test_unsupported_transfer_encoding_is_refused(base: str) -> None:
+    assert error_of(f"{base}/gzip-chunked") == "unsupported Transfer-Encoding gzip, chunked"
+
+
+def test_short_body_names_the_sizes(base: str) -> None:
+    problem = error_of(f"{base}/short-body", timeout=2)
+    assert problem == f"download cut short ({len(FRAGMENT)} of 5000 bytes received)"
+
+
+def test_total_deadline_stops_a_trickling_server(base: str) -> None:
+    started = time.monotonic()
+    assert error_of(f"{base}/trickle", timeout=2, deadline=0.6) == "took longer than 0.6 s in all"
+    assert time.monotonic() - started < SLOW_SECONDS - 1
+
+
+@pytest.mark.parametrize("name", ["timeout", "deadline"])
+def test_limits_must_be_positive(base: str, name: str) -> None:
+    for value in (0.0, -1.0, float("nan")):
+        problem = error_of(f"{base}/notes.txt", **{name: value})
+        assert problem == f"the {name} must be a positive number of seconds"
+
+
+def test_infinite_limits_mean_no_limit(base: str) -> None:
+    v = fetch_url(f"{base}/notes.txt", timeout=float("inf"), deadline=float("inf"))
+    assert v.text == "Tide tables\n\nHigh water at six.\n"
+
+
+def test_total_deadline_covers_slow_headers(base: str) -> None:
+    started = time.monotonic()
+    problem = error_of(f"{base}/trickle-headers", timeout=2, deadline=0.6)
+    assert problem == "took longer than 0.6 s in all"
+    assert time.monotonic() - started < SLOW_SECONDS - 1
+
+
+def test_total_deadline_covers_redirects(base: str) -> None:
+    started = time.monotonic()
+    problem = error_of(f"{base}/trickle-redirect", timeout=2, deadline=0.6)
+    assert problem == "took longer than 0.6 s in all"
+    assert time.monotonic() - started < SLOW_SECONDS - 1
+
+
+def test_trickle_within_the_deadline_is_read(base: str) -> None:
+    v = fetch_url(f"{base}/trickle", timeout=1, deadline=SLOW_SECONDS + 2)
+    assert v.text == "x" * TRICKLE_BYTES
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "base64", "zlib_codec", "hex", "idna", "undefined"])
+def test_non_text_encoding_is_refused(base: str, encoding: str) -> None:
+    problem = error_of(f"{base}/notes.txt", encoding=encoding)
+    assert problem == f"{encoding!r} is not a text encoding"
+
+
+@pytest.mark.parametrize("path", ["/charset-rot13", "/charset-base64", "/meta-rot13"])
+def test_declared_non_text_charset_is_ignored(base: str, path: str) -> None:
+    v = fetch_url(f"{base}{path}")
+    assert v.text in ("Gur zvyy", "The mill")
+    assert "encoding" not in v.meta  # read as UTF-8, the default
+
+
+def test_http_charset_utf16_without_bom(base: str) -> None:
+    v = fetch_url(f"{base}/utf16be")
+    assert (v.text, v.meta["encoding"]) == ("Tide tables\n", "utf-16-be")
+
+
+def test_redirect_to_an_invalid_url(base: str) -> None:
+    problem = error_of(f"{base}/to-bracket")
+    assert problem.startswith("invalid redirect to 'http://[127.0.0.1/x]'")
+
+
+def test_credentials_in_a_url_are_refused(base: str) -> None:
+    url = base.replace("http://", "http://user:pw@") + "/article.html"
+    with pytest.raises(TextverError) as info:
+        fetch_url(url)
+    message = str(info.value)
+    assert "pw" not in message and "\n" not in message
+    assert message.endswith(
+        ": URLs with a user name or password are not fetched "
+        "(they would be stored with the edition); remove the 'user:...@' part"
+    )
+
+
+def test_redirect_to_credentials_is_refused(base: str) -> None:
+    problem = error_of(f"{base}/to-credentials")
+    assert problem.startswith("URLs with a user name or password are not fetched")
+    assert "pw" not in problem
+
+
+def test_invalid_content_type_is_sniffed(base: str) -> None:
+    v = fetch_url(f"{base}/bad-type")
+    assert (v.text, v.meta["format"], v.meta["content_type"]) == ("Typed badly", "html", "html")
+    v = fetch_url(f"{base}/bad-type-text")
+    assert (v.text, v.meta["format"]) == ("Plain words.\n", "text")

@@ -3,7 +3,7 @@
 Commands stay thin; the work happens in :mod:`textver.store`, :mod:`textver.ingest`,
 :mod:`textver.compare`, :mod:`textver.collate` and :mod:`textver.report`.  Those heavier modules
 are imported inside the commands that need them so ``textver --help`` and ``textver list`` start
-fast and do not need jinja2 or BeautifulSoup.
+fast and do not need jinja2 or lxml.
 """
 
 from __future__ import annotations
@@ -108,6 +108,14 @@ _timeout_option = click.option(
     metavar="SECONDS",
     help="Give up on a URL that sends nothing for this long.",
 )
+_deadline_option = click.option(
+    "--deadline",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a URL that takes longer than this in all, redirects included.",
+)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -144,6 +152,7 @@ def _store(ctx: click.Context) -> Store:
 @click.option("--selector", metavar="CSS", help="CSS selector of the article in an HTML page.")
 @click.option("--encoding", metavar="ENC", help="Encoding of FILE, if not detectable.")
 @_timeout_option
+@_deadline_option
 @click.option("--title", help="Title of the work.")
 @click.option("--author", help="Author of the work.")
 @click.option("--original-language", help="Original language of the work.")
@@ -159,6 +168,7 @@ def add(
     selector: str | None,
     encoding: str | None,
     timeout: float,
+    deadline: float,
     title: str | None,
     author: str | None,
     original_language: str | None,
@@ -190,7 +200,11 @@ def add(
         elif given.get("url"):
             # record the address the page was finally fetched from (after any redirects)
             version = ingest.fetch_url(
-                given.pop("url"), selector=selector, encoding=encoding, timeout=timeout
+                given.pop("url"),
+                selector=selector,
+                encoding=encoding,
+                timeout=timeout,
+                deadline=deadline,
             )
         else:
             raise TextverError(f"{work}:{label}: give a FILE, --url URL, or --known")
@@ -401,6 +415,7 @@ def verify(ctx: click.Context, repair: bool) -> None:
 @click.option("--selector", metavar="CSS", help="CSS selector of the article in HTML pages.")
 @click.option("--encoding", metavar="ENC", help="Encoding of text files, if not detectable.")
 @_timeout_option
+@_deadline_option
 @_store_option
 @click.pass_context
 def compare(
@@ -414,6 +429,7 @@ def compare(
     selector: str | None,
     encoding: str | None,
     timeout: float,
+    deadline: float,
 ) -> None:
     """Compare versions: two REFs, or a WORK's editions, or three or more REFs (collation).
 
@@ -423,7 +439,7 @@ def compare(
     # time here (it rescans the millions of small objects a book makes; see compare.py).
     gc.disable()
     store = _store(ctx)
-    versions = _resolve(store, refs, selector, encoding, timeout)
+    versions = _resolve(store, refs, selector, encoding, timeout, deadline)
     if color is None:
         color = output is None and sys.stdout.isatty()
     # One WORK means its editions as a set (a collation), even when it holds just two.
@@ -478,6 +494,7 @@ def _resolve(
     selector: str | None,
     encoding: str | None,
     timeout: float,
+    deadline: float,
 ) -> list[Version]:
     """The versions to compare: each REF loaded, or all stored editions of one WORK."""
     if len(refs) == 1:
@@ -497,7 +514,9 @@ def _resolve(
     from textver import ingest
 
     return [
-        ingest.load(r, store=store, selector=selector, encoding=encoding, timeout=timeout)
+        ingest.load(
+            r, store=store, selector=selector, encoding=encoding, timeout=timeout, deadline=deadline
+        )
         for r in refs
     ]
 

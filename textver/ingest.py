@@ -15,8 +15,11 @@ Typography is folded only when texts are compared (:func:`textver.segment.fold`)
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 import stat
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Protocol
@@ -27,16 +30,28 @@ from textver.version import Version
 
 if TYPE_CHECKING:  # the network modules are imported only when a URL is fetched
     import http.client
+    import socket
     import urllib.request
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 """Largest file :func:`load_file` accepts (16 MiB, some 2.7 million words: a hundred books).
 
 Comparing costs about 30 bytes of memory per byte of text, so two files at the limit need
-about 1 GB; past it the input is refused with a clear error instead of exhausting memory."""
+about 1 GB; importing HTML at most about 85 per byte of the page (1.4 GB at the limit, see
+:mod:`textver.extract`); past it the input is refused with a clear error instead of exhausting
+memory."""
 
 MAX_URL_BYTES = 16 * 1024 * 1024
 """Default download cap of :func:`fetch_url` (16 MiB); an article page is a few hundred KiB."""
+
+DEFAULT_TIMEOUT = 20.0
+"""Default seconds :func:`fetch_url` waits for a connection or for any data on it."""
+
+DEFAULT_DEADLINE = 60.0
+"""Default seconds one URL may take in all: connecting, every redirect and the whole body.
+
+The per-read timeout alone never fires on a server that sends a byte every few seconds; this
+bound does.  A minute fetches 16 MiB at about 300 KB/s, far slower than any real server."""
 
 USER_AGENT = "textver/0.1"
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -69,6 +84,17 @@ _META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)"""
 # HTML's encoding standard reads these labels as windows-1252, which real pages rely on.
 _WINDOWS_1252_ALIASES = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252"})
 _C1_HANDLER = "textver-windows-1252"
+# Codecs Python counts as text encodings that no document is written in: they decode escapes,
+# host names or nothing at all, and fail in ways a real encoding does not.
+_NOT_DOCUMENT_CODECS = frozenset(
+    {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape"}
+)
+# UTF-16/32 without a BOM: for each byte order, the offset of the high byte in a code unit.
+_HIGH_BYTE = {"utf-16": {"le": (1, 2), "be": (0, 2)}, "utf-32": {"le": (3, 4), "be": (0, 4)}}
+BYTE_ORDER_EVIDENCE = 4
+"""How many times more high zero bytes one byte order must show than the other to be chosen,
+when BOM-less UTF-16/32 decodes validly both ways (text of mostly ASCII or Latin letters has a
+zero high byte in nearly every code unit; text in other scripts may show none either way)."""
 
 
 def _undefined_as_c1(err: UnicodeError) -> tuple[str, int]:
@@ -90,8 +116,16 @@ def normalize_text(raw: str) -> str:
 def _codec_name(label: str) -> str | None:
     try:
         return codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         return None
+
+
+def _is_document_codec(codec: str) -> bool:
+    """Whether ``codec`` (a known codec's name) decodes bytes to text as a document's encoding.
+
+    rot13, base64, zlib and the like are codecs too, but from bytes to bytes or str to str."""
+    info = codecs.lookup(codec)
+    return getattr(info, "_is_text_encoding", True) and codec not in _NOT_DOCUMENT_CODECS
 
 
 def _is_wide(codec: str) -> bool:
@@ -110,8 +144,8 @@ def _reject_binary(data: bytes, name: str) -> None:
 def _declared_codec(label: str | None) -> str:
     """The codec for an encoding a document declares; UTF-8 if none or unknown."""
     codec = _codec_name(label) if label else None
-    if codec is None or _is_wide(codec):  # a BOM-less page cannot really be UTF-16
-        return "utf-8"
+    if codec is None or _is_wide(codec) or not _is_document_codec(codec):
+        return "utf-8"  # a page whose <meta> could be read as ASCII cannot really be UTF-16
     return "cp1252" if codec in _WINDOWS_1252_ALIASES else codec
 
 
@@ -124,28 +158,71 @@ def _sniff_html(head: str) -> bool:
     return _HTML_START.match(head) is not None
 
 
+def _byte_order(data: bytes, codec: str, name: str) -> str:
+    """The byte order of BOM-less ``codec`` ("utf-16" or "utf-32") data, as "utf-16-le" etc.
+
+    Python would assume little-endian and turn big-endian text into other, valid characters.
+    An order is kept only if the data decodes strictly in it; when both do, the order whose code
+    units have many more zero high bytes wins (:data:`BYTE_ORDER_EVIDENCE`); else it is refused.
+    """
+    valid = []
+    for order in ("le", "be"):
+        try:
+            data.decode(f"{codec}-{order}")
+        except UnicodeDecodeError:
+            continue
+        valid.append(order)
+    if len(valid) == 1:
+        return f"{codec}-{valid[0]}"
+    if not valid:
+        return f"{codec}-le"  # the strict decode then names the first bad byte
+    zeros = {order: data[i::step].count(0) for order, (i, step) in _HIGH_BYTE[codec].items()}
+    for order, other in (("le", "be"), ("be", "le")):
+        if zeros[order] > BYTE_ORDER_EVIDENCE * zeros[other]:
+            return f"{codec}-{order}"
+    raise TextverError(
+        f"{name}: cannot tell the byte order of {codec} text without a byte-order mark; "
+        f"pass --encoding {codec}-le or {codec}-be"
+    )
+
+
 def _decode(
     data: bytes, name: str, *, html: bool | None, encoding: str | None, declared: str | None
 ) -> tuple[str, bool, dict[str, str]]:
     """Decode ``data`` strictly and decide whether it is HTML.
 
     The encoding is, in order: ``encoding`` (the user's), a byte-order mark, ``declared`` (an
-    HTTP charset), an HTML ``<meta charset>``, UTF-8.  ``html=None`` means sniff the start.
+    HTTP charset), an HTML ``<meta charset>``, UTF-8; codecs that are no text encoding (rot13,
+    base64) are refused when given and ignored when declared.  The byte order of UTF-16/32
+    without a BOM is found by :func:`_byte_order`.  ``html=None`` means sniff the start.
     Returns the normalised text, whether it is HTML, and the meta fields to record.
     """
     meta: dict[str, str] = {}
     skip = 0
+    codec = None
+    for bom, bom_codec in _BOMS:
+        if data.startswith(bom):
+            codec, skip = bom_codec, len(bom)
+            break
     if encoding is not None:
-        codec = _codec_name(encoding)
-        if codec is None:
+        given = _codec_name(encoding)
+        if given is None:
             raise TextverError(f"{name}: unknown encoding {encoding!r}")
+        if not _is_document_codec(given):
+            raise TextverError(f"{name}: {encoding!r} is not a text encoding")
+        if given in _HIGH_BYTE and codec is not None and codec.startswith(given):
+            given = codec  # the BOM says which byte order; it is not part of the text
+        else:
+            skip = 0
+        codec = given
+    elif codec is None and declared is not None:
+        http_codec = _codec_name(declared)
+        if http_codec is not None and _is_wide(http_codec):
+            codec = http_codec  # an HTTP charset, unlike <meta>, can say UTF-16
+    if codec in _HIGH_BYTE:
+        codec = _byte_order(data, codec, name)
+    if encoding is not None:
         meta["encoding"] = codec
-    else:
-        codec = None
-        for bom, bom_codec in _BOMS:
-            if data.startswith(bom):
-                codec, skip = bom_codec, len(bom)
-                break
     if codec is None or not _is_wide(codec):
         _reject_binary(data, name)
     if codec is None:
@@ -160,8 +237,9 @@ def _decode(
     except UnicodeDecodeError as e:
         offset = skip + e.start
         what = "UTF-8" if codec == "utf-8" else codec
+        byte = f" (0x{data[offset]:02x})" if offset < len(data) else ""
         raise TextverError(
-            f"{name}: not valid {what} at byte {offset} (0x{data[offset]:02x}); "
+            f"{name}: not valid {what} at byte {offset}{byte}; "
             "pass --encoding (e.g. cp1252 or latin-1) if it uses another encoding"
         ) from None
     text = normalize_text(text)
@@ -229,7 +307,7 @@ def _content(
     meta["format"] = "html"
     if selector is not None:
         meta["selector"] = selector
-    from textver.extract import extract_html  # BeautifulSoup is loaded only for HTML
+    from textver.extract import extract_html  # lxml is loaded only for HTML
 
     return extract_html(text, selector=selector, source=name)
 
@@ -241,39 +319,50 @@ def fetch_url(
     url: str,
     *,
     selector: str | None = None,
-    timeout: float = 20.0,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float = DEFAULT_DEADLINE,
     max_bytes: int = MAX_URL_BYTES,
     max_redirects: int = 5,
     encoding: str | None = None,
 ) -> Version:
     """Download an http(s) page or text and import it as for a file.
 
-    ``timeout`` bounds connecting and each read on the socket; at most ``max_redirects``
-    redirects are followed, each to http(s) only; a body over ``max_bytes`` is refused.  The
+    ``timeout`` bounds connecting and each read on the socket, ``deadline`` the whole fetch,
+    redirects included; at most ``max_redirects`` redirects are followed, each to http(s) only;
+    a body over ``max_bytes`` is refused, and so is one shorter than its Content-Length or
+    whose chunks do not end.  URLs with credentials are refused (they would be stored).  The
     charset comes from ``encoding``, the Content-Type header, ``<meta charset>`` or is UTF-8.
     ``meta`` records the final ``url``, the ``retrieved`` time (UTC) and the ``content_type``.
     """
+    for name, seconds in (("timeout", timeout), ("deadline", deadline)):
+        if not seconds > 0:  # NaN too
+            raise TextverError(f"{url}: the {name} must be a positive number of seconds")
     current = url
     redirects = 0
-    while True:
-        _check_http_url(url, current)
-        status, reason, headers, body = _get(url, current, timeout, max_bytes)
-        if status not in _REDIRECT_CODES:
-            break
-        location = headers.get("Location")
-        if not location:
-            raise TextverError(f"{url}: HTTP {status} redirect without a Location header")
-        if redirects == max_redirects:
-            raise TextverError(f"{url}: more than {max_redirects} redirects")
-        redirects += 1
-        current = urljoin(current, location.strip())
+    with _Deadline(url, deadline) as clock:
+        while True:
+            _check_http_url(url, current)
+            status, reason, headers, body = _get(url, current, timeout, max_bytes, clock)
+            if status not in _REDIRECT_CODES:
+                break
+            location = headers.get("Location")
+            if not location:
+                raise TextverError(f"{url}: HTTP {status} redirect without a Location header")
+            if redirects == max_redirects:
+                raise TextverError(f"{url}: more than {max_redirects} redirects")
+            redirects += 1
+            try:
+                current = urljoin(current, location.strip())
+            except ValueError as e:  # e.g. "Invalid IPv6 URL" for an unbalanced bracket
+                target = _redact(location.strip())
+                raise TextverError(f"{url}: invalid redirect to {target!r} ({e})") from None
     retrieved = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if not 200 <= status < 300:
         problem = " ".join(filter(None, ["HTTP", str(status), reason]))
         where = f" (at {current})" if current != url else ""
         raise TextverError(f"{url}: {problem}{where}")
     content_type = headers.get("Content-Type", "")
-    mime = headers.get_content_type() if content_type else None
+    mime = _mime_type(content_type)
     if mime is not None and mime not in _HTML_TYPES | _TEXT_TYPES:
         raise TextverError(f"{url}: unsupported content type {mime}; expected HTML or plain text")
     is_html = None if mime is None else mime in _HTML_TYPES
@@ -284,13 +373,98 @@ def fetch_url(
     return Version(label=_url_label(current), source=url, text=text, meta=meta)
 
 
+def _mime_type(content_type: str) -> str | None:
+    """The MIME type of a Content-Type header, or None if it is missing or malformed.
+
+    The email parser would read a malformed type ("html", "text html") as text/plain and so
+    store a page's markup as its text; like a browser, textver sniffs the body instead."""
+    mime = content_type.split(";", 1)[0].strip().lower()
+    kind, slash, sub = mime.partition("/")
+    if not slash or not kind or not sub or "/" in sub or any(c.isspace() for c in mime):
+        return None
+    return mime
+
+
+class _Deadline:
+    """The total time one fetch may take; at the end, a watchdog shuts its sockets.
+
+    Shutting a socket wakes a read blocked on it at once, which no per-read timeout can do for
+    a server that trickles bytes.  Connections opened through :func:`_opener` register here.
+    """
+
+    def __init__(self, url: str, seconds: float) -> None:
+        self.url = url
+        self.seconds = seconds
+        self.expired = False
+        self._end = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._timer: threading.Timer | None = None
+        if seconds < threading.TIMEOUT_MAX:  # else it is no limit at all (inf)
+            self._timer = threading.Timer(seconds, self._expire)
+            self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        if self._timer is not None:
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _expire(self) -> None:
+        import socket
+
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                # the base class's shutdown, so that TLS state is not touched from here
+                with contextlib.suppress(OSError):  # already closed
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def check(self) -> None:
+        """Raise the deadline's error if it has passed."""
+        if self.expired or time.monotonic() >= self._end:
+            raise TextverError(f"{self.url}: took longer than {self.seconds:g} s in all")
+
+    def clamp(self, timeout: float | None) -> float | None:
+        """``timeout`` cut down to the time left (for connecting); raises if none is left.
+
+        None (wait as long as it takes) when both are too large for the socket to take."""
+        self.check()
+        left = self._end - time.monotonic()
+        limit = left if timeout is None else min(timeout, left)
+        return None if limit >= threading.TIMEOUT_MAX else limit
+
+    def watch(self, sock: socket.socket) -> None:
+        import socket
+
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _redact(url: str) -> str:
+    """``url`` with any password replaced by ``***``, for messages."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+    except ValueError:
+        return re.sub(r"(//[^/:@]*:)[^/@]*@", r"\1***@", url)
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()
+
+
 def _check_http_url(url: str, target: str) -> None:
-    via = "" if target == url else f" (redirected to {target})"
+    via = "" if target == url else f" (redirected to {_redact(target)})"
     try:
         parts = urlsplit(target)
         _ = parts.port  # reading the port is what rejects "host:abc"
     except ValueError as e:
-        raise TextverError(f"{url}: invalid URL ({e}){via}") from None
+        raise TextverError(f"{_redact(url)}: invalid URL ({e}){via}") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         if not scheme:
@@ -298,24 +472,47 @@ def _check_http_url(url: str, target: str) -> None:
         raise TextverError(f"{url}: only http and https URLs can be fetched, not {scheme}:{via}")
     if not parts.hostname:
         raise TextverError(f"{url}: no host in the URL{via}")
+    if parts.username is not None or parts.password is not None:
+        # urllib would take "user:pw@host" for a host name; sending them as HTTP Basic auth
+        # would put the password into the store's metadata and every report of the edition.
+        raise TextverError(
+            f"{_redact(url)}: URLs with a user name or password are not fetched (they would be "
+            f"stored with the edition); remove the 'user:...@' part{via}"
+        )
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    """An opener for http(s) only that returns every status, redirects included, to the caller."""
+def _opener(clock: _Deadline) -> urllib.request.OpenerDirector:
+    """An opener for http(s) only that returns every status, redirects included, to the caller.
+
+    Its connections connect within the time ``clock`` leaves and register their sockets there.
+    """
     import urllib.request
 
+    def watched(base: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
+        class Watched(base):  # type: ignore[valid-type,misc]
+            def connect(self) -> None:
+                self.timeout = clock.clamp(self.timeout)
+                super().connect()
+                clock.watch(self.sock)
+
+        return Watched
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def do_open(self, http_class, req, **kwargs):  # type: ignore[no-untyped-def]
+            return super().do_open(watched(http_class), req, **kwargs)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def do_open(self, http_class, req, **kwargs):  # type: ignore[no-untyped-def]
+            return super().do_open(watched(http_class), req, **kwargs)
+
     opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler(),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
-    ):
+    for handler in (urllib.request.ProxyHandler(), HTTPHandler(), HTTPSHandler()):
         opener.add_handler(handler)
     return opener
 
 
 def _get(
-    url: str, target: str, timeout: float, max_bytes: int
+    url: str, target: str, timeout: float, max_bytes: int, clock: _Deadline
 ) -> tuple[int, str, http.client.HTTPMessage, bytes]:
     """One GET of ``target``: status, reason, headers and body (empty for a redirect)."""
     import http.client
@@ -330,29 +527,53 @@ def _get(
         },
     )
     try:
-        with _opener().open(request, timeout=timeout) as response:
+        with _opener(clock).open(request, timeout=timeout) as response:
             status, reason, headers = response.status, response.reason, response.headers
             if status in _REDIRECT_CODES or not 200 <= status < 300:
                 return status, reason, headers, b""
             encoding = headers.get("Content-Encoding", "identity").strip().lower()
             if encoding not in ("", "identity"):
                 raise TextverError(f"{url}: unsupported Content-Encoding {encoding}")
+            # http.client de-chunks only "chunked" alone; anything else would be read raw
+            transfer = headers.get("Transfer-Encoding", "").strip().lower()
+            if transfer not in ("", "identity", "chunked"):
+                raise TextverError(f"{url}: unsupported Transfer-Encoding {transfer}")
             length = headers.get("Content-Length", "").strip()
             if length.isdigit() and int(length) > max_bytes:
                 raise TextverError(f"{url}: {_too_large(int(length), max_bytes)}")
-            return status, reason, headers, _read_capped(response, url, max_bytes)
+            body = _read_capped(response, url, max_bytes, clock)
+            declared = int(length) if length.isdigit() and not response.chunked else None
+            if declared is not None and len(body) < declared:
+                raise TextverError(
+                    f"{url}: download cut short ({len(body)} of {declared} bytes received)"
+                )
+            return status, reason, headers, body
     except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as e:
+        clock.check()  # a socket the deadline shut fails in any of these ways
         raise TextverError(_network_problem(url, e, timeout)) from None
 
 
-def _read_capped(response: http.client.HTTPResponse, url: str, max_bytes: int) -> bytes:
+def _read_capped(
+    response: http.client.HTTPResponse, url: str, max_bytes: int, clock: _Deadline
+) -> bytes:
+    """The body, at most ``max_bytes`` of it; a chunked body must end with its last chunk."""
+    import http.client
+
     chunks: list[bytes] = []
     total = 0
-    while chunk := response.read(min(1 << 16, max_bytes + 1 - total)):
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > max_bytes:
-            raise TextverError(f"{url}: too large (over the limit of {max_bytes} bytes)")
+    try:
+        while chunk := response.read(min(1 << 16, max_bytes + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise TextverError(f"{url}: too large (over the limit of {max_bytes} bytes)")
+    except http.client.IncompleteRead as e:  # only chunked bodies raise it on a short read
+        clock.check()
+        got = total + len(e.partial)
+        raise TextverError(
+            f"{url}: download cut short ({got} bytes received; the chunked body has no end)"
+        ) from None
+    clock.check()  # the deadline's shutdown ends a read like the server closing
     return b"".join(chunks)
 
 
@@ -404,14 +625,17 @@ def load(
     store: _Store | None = None,
     selector: str | None = None,
     encoding: str | None = None,
-    timeout: float = 20.0,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> Version:
     """Load ``ref``: an http(s) URL, a file path, or ``WORK:LABEL`` of a version in ``store``.
 
     A path that exists wins over a store reference of the same spelling.
     """
     if _URL_SCHEME.match(ref):
-        return fetch_url(ref, selector=selector, encoding=encoding, timeout=timeout)
+        return fetch_url(
+            ref, selector=selector, encoding=encoding, timeout=timeout, deadline=deadline
+        )
     if _is_path(ref):
         return load_file(ref, selector=selector, encoding=encoding)
     m = _STORE_REF.fullmatch(ref)

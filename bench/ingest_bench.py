@@ -1,0 +1,117 @@
+"""Importing pathological HTML (issue 11, item 12): time and peak memory per input byte.
+
+Each case is a page generated here at run time, as large as the input limit by default, added
+to a fresh store by a whole ``textver add`` process, so parsing, extraction, counting words and
+writing all count.  Peak memory is the process's maximum resident set size (``os.wait4``); the
+target is at most 100 bytes per input byte on every page.  The baseline is the same add of a
+plain-text file of the same size, so the ratio shows what HTML costs on top of a plain import
+on this machine, whatever its load.  Figures are medians of several interleaved runs.
+
+    python -m bench.ingest_bench                  # 16 MiB pages, 3 runs each
+    python -m bench.ingest_bench --mib 4 --runs 5
+    python -m bench.ingest_bench --repo ../main     # another checkout, for comparison
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_BYTES_PER_BYTE = 100
+
+
+def _fill(unit: str, size: int, head: str = "", tail: str = "") -> str:
+    return head + unit * ((size - len(head) - len(tail)) // len(unit)) + tail
+
+
+# name -> (page of about ``size`` bytes, file suffix)
+CASES: dict[str, Callable[[int], tuple[str, str]]] = {
+    "plain text (baseline)": lambda n: (_fill("Words of a paragraph.\n\n", n), ".txt"),
+    "unclosed <p>, one letter each": lambda n: (_fill("<p>a", n, "<html><body>"), ".html"),
+    "unclosed <p>, a sentence each": lambda n: (
+        _fill("<p>The mill ground corn with the tide. ", n, "<html><body>"),
+        ".html",
+    ),
+    "table, closed cells": lambda n: (
+        _fill("<tr><td>a</td><td>b</td></tr>", n, "<table>", "</table>"),
+        ".html",
+    ),
+    "table, unclosed cells": lambda n: (_fill("<tr><td>a<td>b", n, "<table>"), ".html"),
+    "many boilerplate elements": lambda n: (
+        _fill("<nav>menu</nav>x <div class='share'>y</div>", n, "<body><p>Story.</p>"),
+        ".html",
+    ),
+}
+
+
+def run_add(path: Path, store: Path, repo: Path) -> tuple[float, int, str]:
+    """Seconds, peak RSS in bytes and the error line (if any) of one ``textver add``."""
+    args = [sys.executable, "-m", "textver", "--store", str(store), "add", "bench", str(path)]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [*args, "--label", "page", "--replace"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=repo,  # python -m puts the working directory first on the path
+    )
+    assert proc.stderr is not None
+    err = proc.stderr.read().decode("utf-8", "replace").strip()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss * 1024, err if proc.returncode else ""
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mib", type=float, default=16, help="page size in MiB (default 16)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per case (default 3)")
+    ap.add_argument(
+        "--repo", type=Path, default=REPO, help="checkout whose textver to run (default: this)"
+    )
+    args = ap.parse_args(argv)
+    size = int(args.mib * 2**20)
+    with tempfile.TemporaryDirectory(prefix="textver-ingest-bench-") as tmp:
+        paths = {}
+        for i, (name, make) in enumerate(CASES.items()):
+            page, suffix = make(size)
+            paths[name] = Path(tmp, f"case{i}{suffix}")
+            paths[name].write_text(page, "utf-8")
+        times: dict[str, list[float]] = {name: [] for name in CASES}
+        peaks: dict[str, list[int]] = {name: [] for name in CASES}
+        errors: dict[str, str] = {}
+        for _ in range(args.runs):  # interleaved: run 1 of every case, then run 2, ...
+            for name, path in paths.items():
+                elapsed, peak, err = run_add(path, Path(tmp, "store"), args.repo)
+                times[name].append(elapsed)
+                peaks[name].append(peak)
+                if err:
+                    errors[name] = err
+        base = statistics.median(times["plain text (baseline)"])
+        print(f"textver add ({args.repo}), {args.mib:g} MiB pages, medians of {args.runs} runs")
+        print(f"{'case':32} {'time':>8} {'x plain':>8} {'peak MB':>8} {'B/byte':>7}  target")
+        for name, path in paths.items():
+            t = statistics.median(times[name])
+            peak = statistics.median(peaks[name])
+            per_byte = peak / path.stat().st_size
+            verdict = "met" if per_byte <= TARGET_BYTES_PER_BYTE else "MISSED"
+            print(
+                f"{name:32} {t:7.2f}s {t / base:7.1f}x {peak / 1e6:8.0f} {per_byte:7.1f}  "
+                f"<= {TARGET_BYTES_PER_BYTE}: {verdict}"
+            )
+        for name, err in errors.items():
+            print(f"note: {name}: {err}")
+
+
+if __name__ == "__main__":
+    main()
