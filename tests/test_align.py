@@ -7,7 +7,9 @@ import sys
 from tests.conftest import REPO
 from tests.texts import HARBOUR as P
 from tests.texts import join, licenses_dir
+from textver.align import AlignParams, DisjointSets, LinkState, align, heaviest_chain
 from textver.compare import Comparison, compare
+from textver.segment import segment
 from textver.version import Version
 
 FULL = join(P)
@@ -233,3 +235,66 @@ def test_alignment_is_the_same_in_every_process() -> None:
         )  # fmt: skip
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+REWORDED = join(
+    [
+        P[0],
+        P[1],
+        P[2].replace(
+            "She recorded every ship that passed the cape.",
+            "Every ship passing the cape was recorded by her.",
+        ),
+        P[3],
+        P[4],
+    ]
+)
+
+
+def test_params_reach_the_aligner_through_compare() -> None:
+    left, right = Version("full", "full.txt", FULL), Version("short", "short.txt", REWORDED)
+    assert not any(
+        sl.kind in ("deleted", "inserted")
+        for lk in compare(left, right).links
+        for sl in lk.sentences
+    )
+    # No similarity link can explain more than all of a sentence: the reworded one is unlinked.
+    c = compare(left, right, params=AlignParams(min_cover=1.01))
+    kinds = sorted(sl.kind for sl in record(c, [2]).sentences)
+    assert kinds == ["deleted", "equal", "equal", "inserted"]
+
+
+def test_an_extra_stage_links_what_the_lexical_stages_left() -> None:
+    left = join([P[0], P[1] + " Sailors still tell the story."])
+    right = join([P[0], P[1] + " The tale is told on every boat."])
+    seen: list[tuple[int, int, float]] = []
+
+    def by_meaning(state: LinkState) -> None:
+        j = len(state.right.sigs) - 1
+        assert j not in state.links  # the lexical stages could not link it
+        w = state.windows
+        seen.append((w.lo[j], w.hi[j], w.expected[j]))
+        state.links[j] = [len(state.left.sigs) - 1]
+        state.scores[j] = 0.5
+
+    links = align(segment(left), segment(right), stages=[by_meaning])
+    assert seen == [(6, 7, 6.0)]  # between the anchors: the last left sentence, and only it
+    (group,) = [sl for sl in links[1].sentences if sl.kind == "changed"]
+    assert (group.left, group.right) == ([6], [6])
+    without = align(segment(left), segment(right))[1].sentences
+    assert sorted(sl.kind for sl in without) == ["deleted", "equal", "equal", "equal", "inserted"]
+
+
+def test_heaviest_chain() -> None:
+    points = [(0, 5), (1, 1), (2, 2), (3, 3)]
+    assert heaviest_chain(points) == [1, 2, 3]
+    assert heaviest_chain(points, [10, 1, 1, 1]) == [0]
+    assert heaviest_chain([(0, 0), (0, 1), (1, 2)]) == [1, 2]  # one first coordinate, one link
+    assert heaviest_chain([]) == []
+
+
+def test_disjoint_sets_root_is_the_last_named() -> None:
+    free: DisjointSets[int] = DisjointSets()
+    for used in (3, 4, 6):
+        free.union(used, used + 1)  # "next free position at or after"
+    assert [free.find(k) for k in range(8)] == [0, 1, 2, 5, 5, 5, 7, 7]
