@@ -451,7 +451,10 @@ def _link_identical(state: LinkState) -> None:
     similarity links after them.
 
     Among several identical candidates prefer the one continuing the neighbours' links, then
-    one not yet taken, then one in order, then the one nearest where the sentence would sit.
+    one in their left paragraph, then one not yet taken, then one in order, then the one
+    nearest where the sentence would sit (of two as near, the earlier).  A sentence repeated
+    thousands of times (a form, a log, a table) is never compared with all its copies: the
+    copies are indexed (_Copies) and only the few that can win are looked at.
     """
     L, links, win = state.left, state.links, state.windows
     l_para = L.seg.sentence_paragraph
@@ -459,6 +462,7 @@ def _link_identical(state: LinkState) -> None:
     for i, sig in enumerate(L.sigs):
         by_sig[sig].append(i)
     used = {i for sources in links.values() for i in sources}
+    indexed: dict[tuple[str, ...], _Copies] = {}
     for j, sig in enumerate(state.right.sigs):
         same = by_sig.get(sig)
         if j in links or not same:
@@ -466,18 +470,121 @@ def _link_identical(state: LinkState) -> None:
         lo, hi = win.lo[j], win.hi[j]
         near, paras = state.context(j)
         expected = win.expected[j]
-        best = min(
-            same,
-            key=lambda i: (
-                i not in near,
-                l_para[i] not in paras,
-                i in used,
-                not lo <= i < hi,
-                abs(i - expected),
-            ),
-        )
+        preference = _preference(l_para, used, near, paras, lo, hi, expected)
+        copies = indexed.get(sig)
+        if copies is None and len(same) > _FEW_COPIES:
+            copies = indexed[sig] = _Copies(same, used)
+        if copies is None:
+            best = min(same, key=preference)
+        else:
+            best = min(
+                sorted(copies.contenders(near, paras, L.seg, lo, hi, expected)), key=preference
+            )
+            copies.take(best)
         links[j] = [best]
         used.add(best)
+
+
+_FEW_COPIES = 16  # up to this many copies of a sentence are simply all compared
+
+
+def _preference(
+    l_para: list[int],
+    used: set[int],
+    near: set[int],
+    paras: set[int],
+    lo: int,
+    hi: int,
+    expected: float,
+) -> Callable[[int], tuple[bool, bool, bool, bool, float]]:
+    """The sort key _link_identical picks the first copy by (see there)."""
+    return lambda i: (
+        i not in near,
+        l_para[i] not in paras,
+        i in used,
+        not lo <= i < hi,
+        abs(i - expected),
+    )
+
+
+class _Copies:
+    """The left sentences of one signature (sorted), and which of them are not yet taken.
+
+    Two pointer structures over positions in that list answer "the first untaken copy at or
+    after position p" and "the last untaken one at or before p" in near-constant time, so the
+    copy nearest an expected position is found by one bisection and two look-ups.
+    """
+
+    __slots__ = ("_after", "_before", "at")
+
+    def __init__(self, at: list[int], used: set[int]) -> None:
+        self.at = at
+        self._after: DisjointSets[int] = DisjointSets()  # find(p): first free position >= p
+        self._before: DisjointSets[int] = DisjointSets()  # find(p): last free position <= p
+        for pos, i in enumerate(at):
+            if i in used:
+                self._take_position(pos)
+
+    def take(self, i: int) -> None:
+        self._take_position(bisect_left(self.at, i))
+
+    def _take_position(self, pos: int) -> None:
+        self._after.union(pos, pos + 1)
+        self._before.union(pos, pos - 1)
+
+    def contenders(
+        self, near: set[int], paras: set[int], seg: Segmented, lo: int, hi: int, expected: float
+    ) -> set[int]:
+        """Copies among which _link_identical's preference has its winner: those continuing
+        the neighbours' links, the best by the rest of the preference in each of the
+        neighbours' paragraphs, and the best in the whole text."""
+        at = self.at
+        out = set()
+        for i in near:
+            pos = bisect_left(at, i)
+            if pos < len(at) and at[pos] == i:
+                out.add(i)
+        spans = [seg.paragraph_sentences[p] for p in paras]
+        for a, b in [(bisect_left(at, s.start), bisect_left(at, s.stop)) for s in spans]:
+            out.add(self._best(a, b, lo, hi, expected))
+        out.add(self._best(0, len(at), lo, hi, expected))
+        out.discard(-1)
+        return out
+
+    def _best(self, a: int, b: int, lo: int, hi: int, expected: float) -> int:
+        """Of the copies at positions ``a:b``, the first by (taken, outside ``lo:hi``, distance
+        from ``expected``, index); -1 if there are none."""
+        at = self.at
+        wa = bisect_left(at, lo, a, b)
+        wb = max(wa, bisect_left(at, hi, wa, b))
+        for free in (True, False):
+            pos = self._nearest(wa, wb, expected, free)
+            if pos < 0:
+                outside = (
+                    self._nearest(a, wa, expected, free),
+                    self._nearest(wb, b, expected, free),
+                )
+                pos = min((p for p in outside if p >= 0), key=self._distance(expected), default=-1)
+            if pos >= 0:
+                return at[pos]
+        return -1
+
+    def _nearest(self, a: int, b: int, expected: float, free: bool) -> int:
+        """The position in ``a:b`` of the copy nearest ``expected`` (if ``free``, of the
+        untaken copies only), the earlier of two as near; -1 if there is none."""
+        if a >= b:
+            return -1
+        pos = bisect_left(self.at, expected, a, b)
+        up, down = pos, pos - 1
+        if free:
+            up = self._after.find(up) if up < b else b
+            down = self._before.find(down) if down >= a else -1
+        found = [p for p in (down, up) if a <= p < b]
+        return min(found, key=self._distance(expected), default=-1)
+
+    def _distance(self, expected: float) -> Callable[[int], tuple[float, int]]:
+        at = self.at
+        return lambda p: (abs(at[p] - expected), p)
 
 
 def _link_similar(state: LinkState) -> None:
