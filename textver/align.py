@@ -174,23 +174,35 @@ def features(seg: Segmented, table: dict[str, str], lo: int, hi: int) -> frozens
 
 @dataclass
 class _Side:
+    """One text as the sentence aligner sees it: per sentence, its content features, the id of
+    its token keys (equal ids: identical sentences, on either side) and its word count."""
+
     seg: Segmented
     feats: list[frozenset[str]] = field(default_factory=list)
-    sigs: list[tuple[str, ...]] = field(default_factory=list)
+    sigs: list[int] = field(default_factory=list)
     words: list[int] = field(default_factory=list)
 
     @classmethod
-    def build(cls, seg: Segmented, table: dict[str, str]) -> _Side:
+    def build(
+        cls, seg: Segmented, table: dict[str, str], sig_ids: dict[tuple[str, ...], int]
+    ) -> _Side:
+        """``sig_ids`` numbers the distinct sentences; pass the same one for both sides.  Ids
+        rather than the tuples of keys themselves: those cost a hundred bytes a sentence."""
         side = cls(seg)
         keys, is_word = seg.keys, seg.is_word
         for rng in seg.sentence_tokens:
             side.feats.append(features(seg, table, rng.start, rng.stop))
-            side.sigs.append(tuple(keys[rng.start : rng.stop]))
+            side.sigs.append(sig_ids.setdefault(tuple(keys[rng.start : rng.stop]), len(sig_ids)))
             side.words.append(sum(is_word[rng.start : rng.stop]))
         return side
 
+    def keys(self, s: int) -> list[str]:
+        """The token keys of sentence ``s``."""
+        rng = self.seg.sentence_tokens[s]
+        return self.seg.keys[rng.start : rng.stop]
 
-@dataclass
+
+@dataclass(slots=True)
 class SentenceLink:
     """A group of left sentences and the right sentences made from them (either may be empty).
 
@@ -203,7 +215,7 @@ class SentenceLink:
     ops: list[Opcode]
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     """One alignment record: paragraphs of the left text and their counterparts on the right."""
 
@@ -309,7 +321,7 @@ def heaviest_chain(
     return chain[::-1]
 
 
-def _anchors(left: list[tuple[str, ...]], right: list[tuple[str, ...]]) -> list[tuple[int, int]]:
+def _anchors(left: list[int], right: list[int]) -> list[tuple[int, int]]:
     """Pairs of identical sentences that fix the alignment's backbone, in order on both sides.
 
     Patience-style: a sentence occurring as often on the left as on the right (usually once)
@@ -324,10 +336,10 @@ def _anchors(left: list[tuple[str, ...]], right: list[tuple[str, ...]]) -> list[
     while stack and budget > 0:
         l0, l1, r0, r1 = stack.pop()
         budget -= (l1 - l0) + (r1 - r0)
-        l_occ: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        l_occ: dict[int, list[int]] = defaultdict(list)
         for i in range(l0, l1):
             l_occ[left[i]].append(i)
-        r_occ: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        r_occ: dict[int, list[int]] = defaultdict(list)
         for j in range(r0, r1):
             r_occ[right[j]].append(j)
         pairs = sorted(
@@ -458,11 +470,11 @@ def _link_identical(state: LinkState) -> None:
     """
     L, links, win = state.left, state.links, state.windows
     l_para = L.seg.sentence_paragraph
-    by_sig: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    by_sig: dict[int, list[int]] = defaultdict(list)
     for i, sig in enumerate(L.sigs):
         by_sig[sig].append(i)
     used = {i for sources in links.values() for i in sources}
-    indexed: dict[tuple[str, ...], _Copies] = {}
+    indexed: dict[int, _Copies] = {}
     for j, sig in enumerate(state.right.sigs):
         same = by_sig.get(sig)
         if j in links or not same:
@@ -753,10 +765,10 @@ def _plain_source(L: _Side, R: _Side, j: int, lo: int, hi: int, p: AlignParams) 
     is small, sharing most of its words."""
     if hi - lo > p.plain_window:
         return None
-    words = {k.lower() for k in R.sigs[j]} - _PUNCTUATION
+    words = {k.lower() for k in R.keys(j)} - _PUNCTUATION
     best, best_dice = None, p.plain_dice
     for i in range(lo, hi):
-        other = {k.lower() for k in L.sigs[i]} - _PUNCTUATION
+        other = {k.lower() for k in L.keys(i)} - _PUNCTUATION
         shared = len(words & other)
         dice = 2 * shared / (len(words) + len(other)) if shared >= p.plain_min_shared else 0.0
         if dice >= best_dice:
@@ -778,9 +790,30 @@ def align(
     AlignParams); ``stages`` link, after the lexical stages, sentences those left unlinked.
     """
     table = feature_table(chain(left.keys, right.keys))
-    L, R = _Side.build(left, table), _Side.build(right, table)
+    sig_ids: dict[tuple[str, ...], int] = {}
+    L, R = _Side.build(left, table, sig_ids), _Side.build(right, table, sig_ids)
+    del table, sig_ids
     sent_links = _link_sentences(L, R, params, stages)
+    L.feats.clear()  # what follows needs only the ids and the word counts
+    R.feats.clear()
 
+    records = _paragraph_records(left, right, L, R, sent_links, params)
+    out = [_build_link(left, right, L, R, ps, qs, sent_links) for ps, qs in records]
+    _mark_moves(out)
+    return _reading_order(out)
+
+
+def _paragraph_records(
+    left: Segmented,
+    right: Segmented,
+    L: _Side,
+    R: _Side,
+    sent_links: dict[int, list[int]],
+    params: AlignParams,
+) -> list[tuple[list[int], list[int]]]:
+    """The paragraphs of each record: groups of paragraphs joined by their sentence links,
+    then every paragraph left over on its own.  (A function of its own so that its tables,
+    several per paragraph, are freed before the records are built.)"""
     # Paragraph edges weighted by the words each sentence link carries on each side.
     l_share: dict[tuple[int, int], float] = defaultdict(float)
     r_share: dict[tuple[int, int], float] = defaultdict(float)
@@ -826,10 +859,7 @@ def align(
     linked_r = {q for _, b in records for q in b}
     records += [([p], []) for p in range(len(left.paragraphs)) if p not in linked_l]
     records += [([], [q]) for q in range(len(right.paragraphs)) if q not in linked_r]
-
-    out = [_build_link(left, right, L, R, ps, qs, sent_links) for ps, qs in records]
-    _mark_moves(out)
-    return _reading_order(out)
+    return records
 
 
 def _mark_moves(links: list[Link]) -> None:
