@@ -285,6 +285,10 @@ def heaviest_chain(
     """
     if not points:
         return []
+    if all(a[0] < b[0] and a[1] < b[1] for a, b in pairwise(points)) and (
+        weights is None or min(weights) > 0
+    ):
+        return list(range(len(points)))  # all in order already (nothing moved): all of them
     ranks = {b: r + 1 for r, b in enumerate(sorted({p[1] for p in points}))}
     size = len(ranks)
     tree = [(0, -1)] * (size + 1)  # Fenwick tree: best (chain weight, point) by second rank
@@ -845,13 +849,16 @@ def _paragraph_records(
     }
 
     # Connected components of kept edges become records.
-    components: DisjointSets[tuple[str, int]] = DisjointSets()
+    components: DisjointSets[int] = DisjointSets()  # left paragraph p is p, right q is ~q
     for p, q in kept:
-        components.union(("L", p), ("R", q))
-    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+        components.union(p, ~q)
+    groups: dict[int, tuple[list[int], list[int]]] = {}
     for node in components:
         lst = groups.setdefault(components.find(node), ([], []))
-        (lst[0] if node[0] == "L" else lst[1]).append(node[1])
+        if node >= 0:
+            lst[0].append(node)
+        else:
+            lst[1].append(~node)
     records: list[tuple[list[int], list[int]]] = [
         (sorted(a), sorted(b)) for a, b in groups.values()
     ]
@@ -895,6 +902,15 @@ def _build_link(
     qs: list[int],
     sent_links: dict[int, list[int]],
 ) -> Link:
+    if len(ps) == 1 and len(qs) == 1:
+        # The commonest record by far in a file of one-line paragraphs: one sentence kept as
+        # it was.  Built directly, it is what the general case below would build.
+        l_rng, r_rng = left.paragraph_sentences[ps[0]], right.paragraph_sentences[qs[0]]
+        i, j = l_rng.start, r_rng.start
+        if len(l_rng) == len(r_rng) == 1 and sent_links.get(j) == [i] and L.sigs[i] == R.sigs[j]:
+            ra, rb = left.sentence_tokens[i], right.sentence_tokens[j]
+            ops: list[Opcode] = [(EQUAL, ra.start, ra.stop, rb.start, rb.stop)]
+            return Link(ps, qs, "equal", False, 1.0, [SentenceLink([i], [j], "equal", ops)])
     l_sents = [s for p in ps for s in left.paragraph_sentences[p]]
     r_sents = [s for q in qs for s in right.paragraph_sentences[q]]
     l_set = set(l_sents)

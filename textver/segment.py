@@ -183,13 +183,15 @@ class Spans(Sequence[Span]):
     def __getitem__(self, k: slice) -> list[Span]: ...
 
     def __getitem__(self, k: int | slice) -> Span | list[Span]:
+        b = self._bounds
+        if type(k) is int and k >= 0:  # the common case first (see Ranges.__getitem__)
+            return b[2 * k], b[2 * k + 1]
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(len(self)))]
         if k < 0:
             k += len(self)
         if not 0 <= k < len(self):
             raise IndexError(k)
-        b = self._bounds
         return b[2 * k], b[2 * k + 1]
 
     def start(self, k: int) -> int:
@@ -227,13 +229,26 @@ class Ranges(Sequence[range]):
     def __getitem__(self, k: slice) -> list[range]: ...
 
     def __getitem__(self, k: int | slice) -> range | list[range]:
+        # The aligner asks for ranges a million times on a big text: the int case comes first
+        # and the array's own bounds check stands in for one here.
+        b = self._bounds
+        if type(k) is int and k >= 0:
+            return range(b[2 * k], b[2 * k + 1])
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(len(self)))]
         if k < 0:
             k += len(self)
         if not 0 <= k < len(self):
             raise IndexError(k)
-        return range(self._bounds[2 * k], self._bounds[2 * k + 1])
+        return range(b[2 * k], b[2 * k + 1])
+
+    def start(self, k: int) -> int:
+        """Where range ``k`` starts."""
+        return self._bounds[2 * k]
+
+    def stop(self, k: int) -> int:
+        """Where range ``k`` stops."""
+        return self._bounds[2 * k + 1]
 
     def __iter__(self) -> Iterator[range]:
         b = self._bounds
@@ -264,10 +279,8 @@ class Segmented:
         return sum(self.is_word)
 
     def paragraph_tokens(self, p: int) -> range:
-        sents = self.paragraph_sentences[p]
-        return range(
-            self.sentence_tokens[sents.start].start, self.sentence_tokens[sents.stop - 1].stop
-        )
+        ps, st = self.paragraph_sentences, self.sentence_tokens
+        return range(st.start(ps.start(p)), st.stop(ps.stop(p) - 1))
 
 
 def segment(text: str, *, strict: bool = False) -> Segmented:
