@@ -73,6 +73,7 @@ class Run:
     returncode: int
     timed_out: bool
     ok: bool  # the exit status is one the program gives on success
+    cpu_seconds: float = 0.0  # user + system time: less disturbed by a busy machine than wall
 
 
 # GNU time reports the peak RSS of exactly the program it runs.  Without it we fall back on
@@ -137,7 +138,8 @@ def measure(
         max_kb = int(numbers[-1]) if numbers else 0
         rss_file.unlink()
         # GNU time passes the program's exit status on, or 128 + signal when it was killed.
-    run = Run(seconds, max_kb / 1024, proc.returncode, killed.is_set(), proc.returncode in ok)
+    run = Run(seconds, max_kb / 1024, proc.returncode, killed.is_set(), proc.returncode in ok,
+              usage.ru_utime + usage.ru_stime)  # fmt: skip
     if not run.ok and not run.timed_out:
         tail = err_file.read_text("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
         print(f"    ! {' '.join(argv[:4])}... exit {proc.returncode}: {tail[0]}", file=sys.stderr)
@@ -789,6 +791,9 @@ def main(argv: list[str] | None = None) -> int:
     if mode == "cli" and not opts.only:
         figures["collation"] = time_collation(runs, opts.timeout, tmp, env)
         print()
+    if mode == "cli" and (not opts.only or "repetitive" in opts.only):
+        figures["repetitive"] = time_repetitive(min(runs, 3), opts.timeout, tmp, env, opts.quick)
+        print()
 
     cx_rows = []
     if not opts.no_collatex and "collatex" in have:
@@ -834,6 +839,139 @@ def time_collation(runs: int, timeout: float, tmp: Path, env: dict[str, str]) ->
           f"{task.peak_mb() or 0:.0f} MB (target: about 1 s): "
           f"{verdict(None if median is None else median <= 1.2)}")  # fmt: skip
     return {"words": words, "median_s": median, "peak_mb": task.peak_mb()}
+
+
+@dataclass
+class Repetitive:
+    """A generated input that once made the aligner quadratic or memory-hungry, with the
+    words an exact comparison reports removed (nothing is inserted or moved in any of them)."""
+
+    name: str
+    left: str
+    right: str
+    removed_words: int
+
+
+def repetitive_inputs(quick: bool) -> list[Repetitive]:
+    """Repetitive documents (forms, logs, tables) and many tiny paragraphs, built at run time.
+
+    Each right text is its left text with every hundredth unit dropped, so the truth is known:
+    the dropped units' words are removed, nothing inserted, nothing moved.
+    """
+    import random
+
+    scale = 10 if quick else 1
+    rng = random.Random(11)
+    sentence = "The meter reading was taken at noon."  # 7 words
+    n = 100_000 // scale
+    out = [
+        Repetitive(
+            f"one sentence x{n:,} vs x{n - n // 100:,}, a paragraph each",
+            "\n\n".join([sentence] * n) + "\n",
+            "\n\n".join([sentence] * (n - n // 100)) + "\n",
+            n // 100 * 7,
+        ),
+        Repetitive(
+            f"one sentence x{n:,} vs x{n - n // 100:,}, one paragraph",
+            " ".join([sentence] * n) + "\n",
+            " ".join([sentence] * (n - n // 100)) + "\n",
+            n // 100 * 7,
+        ),
+    ]
+    para = (
+        "The meter was read at noon. The reading was 42 units. Nobody was home. The card was "
+        "left in the door. A second visit is due next month."
+    )  # 28 words
+    n = 20_000 // scale
+    out.append(
+        Repetitive(
+            f"one paragraph x{n:,} vs x{n - n // 100:,}",
+            "\n\n".join([para] * n) + "\n",
+            "\n\n".join([para] * (n - n // 100)) + "\n",
+            n // 100 * 28,
+        )
+    )
+    n = 50_000 // scale
+    rows = [
+        f"| {2000 + k // 12}-{k % 12 + 1:02d} | {rng.randint(0, 999)}.{rng.randint(0, 9)} | "
+        f"{rng.randint(0, 99)} |"
+        for k in range(n)
+    ]  # 4 words a row: year-month, whole and decimal part, count
+    kept = [r for k, r in enumerate(rows) if k % 100 != 7]
+    out.append(
+        Repetitive(
+            f"table of figures, {n:,} rows",
+            "Monthly figures\n\n" + "\n".join(rows) + "\n",
+            "Monthly figures\n\n" + "\n".join(kept) + "\n",
+            (len(rows) - len(kept)) * 4,
+        )
+    )
+    n = 200_000 // scale
+    words = ["ship", "quay", "net", "boat", "tide", "pier"]
+    paras = [f"Item {k}: {rng.choice(words)} {rng.randint(1, 99)}." for k in range(n)]  # 4 words
+    out.append(
+        Repetitive(
+            f"{n:,} short paragraphs",
+            "\n\n".join(paras) + "\n",
+            "\n\n".join(p for k, p in enumerate(paras) if k % 100 != 7) + "\n",
+            len(range(7, n, 100)) * 4,
+        )
+    )
+    return out
+
+
+def time_repetitive(
+    runs: int, timeout: float, tmp: Path, env: dict[str, str], quick: bool
+) -> list[dict]:
+    """Issue 11's figures: repetitive text and tiny paragraphs, JSON out, whole process.
+
+    Targets: the repeated sentence (100,000 against 99,000) under 5 s and 500 MB, and at most
+    100 bytes of peak memory per byte of input (both files) on every input.  CPU seconds are
+    shown beside wall-clock ones: on this shared machine the wall clock counts other jobs too.
+    """
+    print("== Repetitive inputs: textver compare --format json, whole process ==")
+    print(f"  {'input':44} {'MB in':>6} {'median s':>9} {'CPU s':>6} {'peak MB':>8} "
+          f"{'B/byte':>6}  removed words (truth), inserted, moved")  # fmt: skip
+    rows = []
+    d = tmp / "repetitive"
+    d.mkdir(exist_ok=True)
+    for k, case in enumerate(repetitive_inputs(quick)):
+        left, right, out = d / f"{k}-left.txt", d / f"{k}-right.txt", d / f"{k}.json"
+        left.write_text(case.left, encoding="utf-8")
+        right.write_text(case.right, encoding="utf-8")
+        size = left.stat().st_size + right.stat().st_size
+        task = Task(case.name, textver_argv("cli", "json", left, right, out))
+        for _ in range(runs):
+            task.runs.append(task.measure(timeout, d, env))
+            if task.gave_up or task.failed:
+                break
+        stats = json.loads(out.read_text())["stats"] if task.median() is not None else {}
+        cpu = statistics.median(r.cpu_seconds for r in task.runs)
+        peak = task.peak_mb() or 0
+        per_byte = peak * 2**20 / size
+        found = (
+            f"{stats['removed_words']} ({case.removed_words}), {stats['inserted_words']}, "
+            f"{stats['moved_paragraphs']}"
+            if stats
+            else "-"
+        )
+        print(f"  {case.name:44} {size / 1e6:6.1f} {fmt_s(task.median(), task, timeout):>9} "
+              f"{cpu:6.2f} {peak:8.0f} {per_byte:6.0f}  {found}", flush=True)  # fmt: skip
+        rows.append(
+            {
+                "input": case.name,
+                "bytes": size,
+                "median_s": task.median(),
+                "cpu_s": cpu,
+                "peak_mb": peak,
+                "bytes_per_input_byte": round(per_byte, 1),
+                "removed_words": stats.get("removed_words"),
+                "removed_words_truth": case.removed_words,
+                "inserted_words": stats.get("inserted_words"),
+                "moved_paragraphs": stats.get("moved_paragraphs"),
+            }
+        )
+    return rows
 
 
 def targets(by_size: dict[int, list[Task]], cx_rows: list[dict], timeout: float) -> list[dict]:

@@ -1,13 +1,18 @@
 """Each editing operation an abridgement uses, on small texts, pinned so it cannot regress."""
 
 import os
+import random
 import subprocess
 import sys
+from collections.abc import Callable
+from functools import partial
 
 from tests.conftest import REPO
 from tests.texts import HARBOUR as P
 from tests.texts import join, licenses_dir
+from textver.align import AlignParams, DisjointSets, LinkState, align, heaviest_chain
 from textver.compare import Comparison, compare
+from textver.segment import segment
 from textver.version import Version
 
 FULL = join(P)
@@ -233,3 +238,128 @@ def test_alignment_is_the_same_in_every_process() -> None:
         )  # fmt: skip
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+REWORDED = join(
+    [
+        P[0],
+        P[1],
+        P[2].replace(
+            "She recorded every ship that passed the cape.",
+            "Every ship passing the cape was recorded by her.",
+        ),
+        P[3],
+        P[4],
+    ]
+)
+
+
+def test_params_reach_the_aligner_through_compare() -> None:
+    left, right = Version("full", "full.txt", FULL), Version("short", "short.txt", REWORDED)
+    assert not any(
+        sl.kind in ("deleted", "inserted")
+        for lk in compare(left, right).links
+        for sl in lk.sentences
+    )
+    # No similarity link can explain more than all of a sentence: the reworded one is unlinked.
+    c = compare(left, right, params=AlignParams(min_cover=1.01))
+    kinds = sorted(sl.kind for sl in record(c, [2]).sentences)
+    assert kinds == ["deleted", "equal", "equal", "inserted"]
+
+
+def test_an_extra_stage_links_what_the_lexical_stages_left() -> None:
+    left = join([P[0], P[1] + " Sailors still tell the story."])
+    right = join([P[0], P[1] + " The tale is told on every boat."])
+    seen: list[tuple[int, int, float]] = []
+
+    def by_meaning(state: LinkState) -> None:
+        j = len(state.right.sigs) - 1
+        assert j not in state.links  # the lexical stages could not link it
+        w = state.windows
+        seen.append((w.lo[j], w.hi[j], w.expected[j]))
+        state.links[j] = [len(state.left.sigs) - 1]
+        state.scores[j] = 0.5
+
+    links = align(segment(left), segment(right), stages=[by_meaning])
+    assert seen == [(6, 7, 6.0)]  # between the anchors: the last left sentence, and only it
+    (group,) = [sl for sl in links[1].sentences if sl.kind == "changed"]
+    assert (group.left, group.right) == ([6], [6])
+    without = align(segment(left), segment(right))[1].sentences
+    assert sorted(sl.kind for sl in without) == ["deleted", "equal", "equal", "equal", "inserted"]
+
+
+def test_heaviest_chain() -> None:
+    points = [(0, 5), (1, 1), (2, 2), (3, 3)]
+    assert heaviest_chain(points) == [1, 2, 3]
+    assert heaviest_chain(points, [10, 1, 1, 1]) == [0]
+    assert heaviest_chain([(0, 0), (0, 1), (1, 2)]) == [1, 2]  # one first coordinate, one link
+    assert heaviest_chain([]) == []
+
+
+def test_disjoint_sets_root_is_the_last_named() -> None:
+    free: DisjointSets[int] = DisjointSets()
+    for used in (3, 4, 6):
+        free.union(used, used + 1)  # "next free position at or after"
+    assert [free.find(k) for k in range(8)] == [0, 1, 2, 5, 5, 5, 7, 7]
+
+
+METER = "The meter reading was taken at noon."
+
+
+def _repeated(n: int, sep: str) -> str:
+    return sep.join([METER] * n) + "\n"
+
+
+def test_a_sentence_repeated_a_thousand_times_loses_exactly_the_missing_copies() -> None:
+    for sep in (" ", "\n\n"):  # one paragraph of copies, and a paragraph each
+        c = run(_repeated(990, sep), _repeated(1000, sep))
+        assert c.stats["removed_words"] == 10 * len(METER.split())
+        assert (c.stats["inserted_words"], c.stats["moved_paragraphs"]) == (0, 0)
+
+
+def _calls(fn: Callable[[], object]) -> int:
+    """How many Python and C function calls ``fn`` makes: a measure of work, not of time."""
+    count = 0
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        nonlocal count
+        count += event in ("call", "c_call")
+
+    sys.setprofile(profile)
+    try:
+        fn()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def test_aligning_repeated_sentences_is_linear_work() -> None:
+    # Each right copy once looked at every left copy: 4 times the text made 14 times the work.
+    for sep in (" ", "\n\n"):
+        pairs = [
+            (segment(_repeated(n, sep)), segment(_repeated(n - n // 100, sep))) for n in (200, 800)
+        ]
+        work = [_calls(partial(align, left, right)) for left, right in pairs]
+        assert work[1] < 5 * work[0], work
+
+
+def test_indexed_copies_choose_what_comparing_all_of_them_chooses(monkeypatch) -> None:
+    sentences = ["The cat sat.", "A dog ran far away.", "Birds sing at dawn.", "It is."]
+    rng = random.Random(7)
+
+    def text(n: int) -> list[str]:
+        return [" ".join(rng.choices(sentences, k=rng.randint(1, 4))) for _ in range(n)]
+
+    for _ in range(200):
+        lp = text(rng.randint(1, 12))
+        rp = [p for p in lp if rng.random() < 0.8] + text(rng.randint(0, 2))
+        if rng.random() < 0.3:
+            rng.shuffle(rp)
+        left, right = segment(join(lp)), segment(join(rp))
+        results = []
+        for few in (10**9, 0):  # every copy compared; every signature indexed
+            monkeypatch.setattr("textver.align._FEW_COPIES", few)
+            results.append(
+                [(lk.left, lk.right, lk.moved, lk.sentences) for lk in align(left, right)]
+            )
+        assert results[0] == results[1], (lp, rp)

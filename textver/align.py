@@ -19,14 +19,17 @@ import heapq
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, pairwise
 from operator import neg
+from typing import Generic, TypeVar
 
 from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
 from textver.language import FUNCTION_WORDS, NON_LATIN
 from textver.segment import Segmented
+
+_T = TypeVar("_T")
 
 # Function words, and the connectives editors add or drop ("However,"), carry no evidence
 # that two sentences are the same passage.
@@ -42,21 +45,93 @@ _STOPWORDS = frozenset(
     instead besides likewise accordingly consequently still""".split()  # noqa: SIM905
 )
 
-# Thresholds, chosen on the Darwin variorum and on generated abridgements (bench/align_bench.py).
-_MIN_COVER = 0.5  # share of a right sentence's evidence its source must explain
-_MERGE_GAIN = 0.2  # extra share a second source sentence must explain to be merged in
-_PARA_SHARE = 0.3  # share of a paragraph's words a link must carry to link paragraphs
-_WINDOW_BONUS = 0.15
-_GLOBAL_POSTINGS = 12  # a word in at most this many left sentences is searched everywhere
-_WINDOW_POSTINGS = 64  # a word in at most this many sentences of the window is searched there
-_CANDIDATES = 8  # candidates per sentence scored exactly
-_PLAIN_WINDOW = 64  # window searched for a sentence without content words ...
-_PLAIN_DICE = 0.7  # ... and the share of its words its source must share
 _PUNCTUATION = frozenset(".,;:!?\"'()[]-")
-_CONTEXT_BONUS = 0.2  # for continuing the neighbouring sentences' links
-_MOVE_DICE = 0.5  # similarity a link out of order needs ...
-_MOVE_COVER = 0.9  # ... unless the right sentence is nearly all taken from its source
 _GRID = 2**20  # IDF weights are multiples of 1/_GRID (see _idf)
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Every threshold of the sentence aligner, with the reason for its value.
+
+    The defaults were chosen on the Darwin variorum and on generated abridgements
+    (bench/align_bench.py); change one only with those figures in hand.  Shares are of a right
+    sentence's *evidence*: the summed IDF weight of its content features (see _idf), so a rare
+    word counts for more than a common one.
+    """
+
+    min_cover: float = 0.5
+    """Share of a right sentence's evidence its source must explain.  Below half, the two
+    sentences merely share a topic; an edited sentence keeps most of its content words."""
+
+    min_shared: int = 2
+    """Content features a source must share with a right sentence of more than this many
+    features.  One shared rare word (a name) is a coincidence, not a source."""
+
+    dice_weight: float = 0.25
+    """Weight of the similarity on both sides (Dice) in a candidate's score, beside its cover.
+    Cover decides; Dice only prefers, of two sources explaining as much, the one that kept
+    less besides (the sentence rather than the longer one containing it)."""
+
+    window_bonus: float = 0.15
+    """Score added to a candidate inside the window between the neighbouring anchors: in
+    order, a link is an edit; out of order it claims a move, which needs more evidence."""
+
+    context_bonus: float = 0.2
+    """Score added to a candidate continuing the links of the neighbouring right sentences
+    (half of it for one in their left paragraph).  Near-identical sentences (boilerplate, a
+    clause repeated with one word changed) are told apart only by where their neighbours went."""
+
+    move_dice: float = 0.5
+    """Similarity (Dice) a link out of the window needs ..."""
+
+    move_cover: float = 0.9
+    """... unless the right sentence is nearly all taken from its source (a cut-down sentence
+    moved) ..."""
+
+    move_min_shared: int = 4
+    """... and shares at least this many content features with it: a short sentence "nearly
+    all taken" from somewhere else is usually a look-alike."""
+
+    merge_below_cover: float = 0.85
+    """A right sentence whose best source explains less than this share of it may have a
+    second source (two sentences an editor ran into one) ..."""
+
+    merge_gain: float = 0.2
+    """... a neighbour of the first source explaining at least this extra share of it ..."""
+
+    merge_rest_share: float = 0.5
+    """... and at least this share of what the first source left unexplained."""
+
+    global_postings: int = 12
+    """A feature in at most this many left sentences is searched in the whole text (which is
+    how a moved sentence is found); a commoner one only in the window.  Rare words identify a
+    passage; common ones would make every sentence a candidate for every other."""
+
+    window_postings: int = 64
+    """A feature in more than this many left sentences of the window is not searched at all:
+    its posting list would be walked for every right sentence that has it."""
+
+    candidates: int = 8
+    """Candidates per right sentence scored exactly, those sharing the most evidence.  The
+    rest share less than the eighth best and almost never win; scoring them costs time."""
+
+    plain_window: int = 64
+    """A right sentence made only of function words ("That's all there is to it!") is looked
+    for word by word, only in a window of at most this many left sentences ..."""
+
+    plain_dice: float = 0.7
+    """... where its source must share this share of its words (Dice) ..."""
+
+    plain_min_shared: int = 3
+    """... and at least this many words: "It is." matches everything."""
+
+    para_share: float = 0.3
+    """Share of a paragraph's words a sentence link must carry to link the two paragraphs on
+    its own.  A smaller link joins them only as the strongest tie of one of the two, so a
+    sentence an author moved between paragraphs stays a sentence-level change."""
+
+
+DEFAULT_PARAMS = AlignParams()
 
 
 _SUFFIXES = ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "ly", "s")
@@ -185,23 +260,35 @@ def features(seg: Segmented, table: dict[str, str], lo: int, hi: int) -> frozens
 
 @dataclass
 class _Side:
+    """One text as the sentence aligner sees it: per sentence, its content features, the id of
+    its token keys (equal ids: identical sentences, on either side) and its word count."""
+
     seg: Segmented
     feats: list[frozenset[str]] = field(default_factory=list)
-    sigs: list[tuple[str, ...]] = field(default_factory=list)
+    sigs: list[int] = field(default_factory=list)
     words: list[int] = field(default_factory=list)
 
     @classmethod
-    def build(cls, seg: Segmented, table: dict[str, str]) -> _Side:
+    def build(
+        cls, seg: Segmented, table: dict[str, str], sig_ids: dict[tuple[str, ...], int]
+    ) -> _Side:
+        """``sig_ids`` numbers the distinct sentences; pass the same one for both sides.  Ids
+        rather than the tuples of keys themselves: those cost a hundred bytes a sentence."""
         side = cls(seg)
         keys, is_word = seg.keys, seg.is_word
         for rng in seg.sentence_tokens:
             side.feats.append(features(seg, table, rng.start, rng.stop))
-            side.sigs.append(tuple(keys[rng.start : rng.stop]))
+            side.sigs.append(sig_ids.setdefault(tuple(keys[rng.start : rng.stop]), len(sig_ids)))
             side.words.append(sum(is_word[rng.start : rng.stop]))
         return side
 
+    def keys(self, s: int) -> list[str]:
+        """The token keys of sentence ``s``."""
+        rng = self.seg.sentence_tokens[s]
+        return self.seg.keys[rng.start : rng.stop]
 
-@dataclass
+
+@dataclass(slots=True)
 class SentenceLink:
     """A group of left sentences and the right sentences made from them (either may be empty).
 
@@ -214,7 +301,7 @@ class SentenceLink:
     ops: list[Opcode]
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     """One alignment record: paragraphs of the left text and their counterparts on the right."""
 
@@ -242,29 +329,89 @@ def _weigh(idf: dict[str, float], feats: Iterable[str]) -> float:
     return sum(map(idf.__getitem__, feats))
 
 
-def _lis(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Longest chain of ``(i, j)`` pairs increasing in both; pairs come sorted by ``j``."""
-    tails: list[int] = []
-    tail_idx: list[int] = []
-    prev = [-1] * len(pairs)
-    for k, (i, _j) in enumerate(pairs):
-        pos = bisect_left(tails, i)
-        if pos == len(tails):
-            tails.append(i)
-            tail_idx.append(k)
-        else:
-            tails[pos] = i
-            tail_idx[pos] = k
-        prev[k] = tail_idx[pos - 1] if pos else -1
+class DisjointSets(Generic[_T]):
+    """Union-find over hashable items: which items a set of ties has joined into one group.
+
+    Items join the structure when first named.  ``union(a, b)`` puts ``a``'s group under
+    ``b``'s root, so the root of a group is always the item last named on the right of a union
+    into it: a caller who always unions ``p`` into ``p + 1`` gets, from ``find(p)``, the first
+    position at or after ``p`` not yet joined (the "next free slot" pointer).
+    """
+
+    __slots__ = ("parent",)
+
+    def __init__(self) -> None:
+        self.parent: dict[_T, _T] = {}
+
+    def find(self, x: _T) -> _T:
+        parent = self.parent
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]  # path halving: later finds take half the steps
+            x = parent[x]
+        return x
+
+    def union(self, a: _T, b: _T) -> None:
+        root = self.find(b)
+        self.parent[self.find(a)] = root
+
+    def __iter__(self) -> Iterator[_T]:
+        """Every item named so far, in the order it was first named."""
+        return iter(list(self.parent))
+
+
+def heaviest_chain(
+    points: Sequence[tuple[int, int]], weights: Sequence[int] | None = None
+) -> list[int]:
+    """Indices of the heaviest chain of ``points`` increasing strictly in both coordinates.
+
+    ``points`` come sorted by their first coordinate; each weighs ``weights[k]`` (default 1, the
+    longest chain).  A weighted longest increasing subsequence over a Fenwick tree of prefix
+    maxima, in O(n log n).  Of equally heavy chains the one through the later points wins, at
+    every step, so the result is the same whatever the order of equal weights.
+    """
+    if not points:
+        return []
+    if all(a[0] < b[0] and a[1] < b[1] for a, b in pairwise(points)) and (
+        weights is None or min(weights) > 0
+    ):
+        return list(range(len(points)))  # all in order already (nothing moved): all of them
+    ranks = {b: r + 1 for r, b in enumerate(sorted({p[1] for p in points}))}
+    size = len(ranks)
+    tree = [(0, -1)] * (size + 1)  # Fenwick tree: best (chain weight, point) by second rank
+    prev = [-1] * len(points)
+    k = 0
+    while k < len(points):
+        # Points sharing a first coordinate cannot follow each other: query them all first.
+        end = k + 1
+        while end < len(points) and points[end][0] == points[k][0]:
+            end += 1
+        found = []
+        for m in range(k, end):
+            pos, best = ranks[points[m][1]] - 1, (0, -1)
+            while pos > 0:
+                best = max(best, tree[pos])
+                pos -= pos & -pos
+            prev[m] = best[1]
+            found.append((best[0] + (1 if weights is None else weights[m]), m))
+        for val in found:
+            pos = ranks[points[val[1]][1]]
+            while pos <= size:
+                tree[pos] = max(tree[pos], val)
+                pos += pos & -pos
+        k = end
+    pos, best = size, (0, -1)
+    while pos > 0:
+        best = max(best, tree[pos])
+        pos -= pos & -pos
     chain = []
-    k = tail_idx[-1] if tail_idx else -1
+    k = best[1]
     while k >= 0:
-        chain.append(pairs[k])
+        chain.append(k)
         k = prev[k]
     return chain[::-1]
 
 
-def _anchors(left: list[tuple[str, ...]], right: list[tuple[str, ...]]) -> list[tuple[int, int]]:
+def _anchors(left: list[int], right: list[int]) -> list[tuple[int, int]]:
     """Pairs of identical sentences that fix the alignment's backbone, in order on both sides.
 
     Patience-style: a sentence occurring as often on the left as on the right (usually once)
@@ -279,19 +426,21 @@ def _anchors(left: list[tuple[str, ...]], right: list[tuple[str, ...]]) -> list[
     while stack and budget > 0:
         l0, l1, r0, r1 = stack.pop()
         budget -= (l1 - l0) + (r1 - r0)
-        l_occ: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        l_occ: dict[int, list[int]] = defaultdict(list)
         for i in range(l0, l1):
             l_occ[left[i]].append(i)
-        r_occ: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        r_occ: dict[int, list[int]] = defaultdict(list)
         for j in range(r0, r1):
             r_occ[right[j]].append(j)
-        pairs = [
-            (i, j)
-            for sig, js in r_occ.items()
-            if len(l_occ.get(sig, ())) == len(js)
-            for i, j in zip(l_occ[sig], js, strict=True)
-        ]
-        chain = _lis(sorted(pairs, key=lambda p: p[1]))
+        pairs = sorted(
+            (
+                (j, i)
+                for sig, js in r_occ.items()
+                if len(l_occ.get(sig, ())) == len(js)
+                for i, j in zip(l_occ[sig], js, strict=True)
+            ),
+        )
+        chain = [(pairs[k][1], pairs[k][0]) for k in heaviest_chain(pairs)]
         chain_all.extend(chain)
         prev_i, prev_j = l0 - 1, r0 - 1
         for i, j in [*chain, (l1, r1)]:
@@ -301,165 +450,367 @@ def _anchors(left: list[tuple[str, ...]], right: list[tuple[str, ...]]) -> list[
     return sorted(chain_all, key=lambda p: p[1])
 
 
-def _link_sentences(L: _Side, R: _Side) -> dict[int, list[int]]:
-    """For each right sentence, the left sentence(s) it was made from (absent: inserted)."""
-    idf = _idf(L, R)
-    by_sig: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, sig in enumerate(L.sigs):
-        by_sig[sig].append(i)
-    backbone = _anchors(L.sigs, R.sigs)
-    links: dict[int, list[int]] = {j: [i] for i, j in backbone}
-    fuzzy: dict[int, float] = {}  # score of each link that is not an identical sentence
-    # The window of left sentences each right sentence may come from without being a move, and
-    # where in it the sentence would sit if the text between the anchors kept its proportions.
-    n_left, n_right = len(L.sigs), len(R.sigs)
-    lo_of = [0] * n_right
-    hi_of = [n_left] * n_right
-    expected_of = [0.0] * n_right
-    last_i, last_j = -1, -1
-    k = 0
-    for j in range(n_right):
-        while k < len(backbone) and backbone[k][1] < j:
-            last_i, last_j = backbone[k]
-            k += 1
-        lo_of[j] = last_i + 1
-        expected_of[j] = last_j  # completed below
-    next_i, next_j = n_left, n_right
-    k = len(backbone) - 1
-    for j in range(n_right - 1, -1, -1):
-        while k >= 0 and backbone[k][1] > j:
-            next_i, next_j = backbone[k]
-            k -= 1
-        hi_of[j] = next_i
-        prev_j = expected_of[j]
-        share = (j - prev_j) / (next_j - prev_j)
-        expected_of[j] = lo_of[j] - 1 + share * (next_i - lo_of[j] + 1)
+@dataclass
+class Windows:
+    """Where each right sentence may come from without being a move.
 
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(L.feats):
-        for x in f:
-            postings[x].append(i)
-    weight = [_weigh(idf, f) for f in L.feats]
+    For right sentence ``j``: left sentences ``lo[j]:hi[j]`` lie between the anchors around it,
+    and ``expected[j]`` is where in them it would sit if the text between the anchors kept
+    its proportions.
+    """
 
-    r_para = R.seg.sentence_paragraph
-    l_para = L.seg.sentence_paragraph
+    lo: list[int]
+    hi: list[int]
+    expected: list[float]
 
-    def context(j: int) -> tuple[set[int], set[int]]:
+    @classmethod
+    def between(cls, backbone: list[tuple[int, int]], n_left: int, n_right: int) -> Windows:
+        """The windows between the anchors of ``backbone`` (sorted by right sentence)."""
+        lo_of = [0] * n_right
+        hi_of = [n_left] * n_right
+        expected_of = [0.0] * n_right
+        last_i, last_j = -1, -1
+        k = 0
+        for j in range(n_right):
+            while k < len(backbone) and backbone[k][1] < j:
+                last_i, last_j = backbone[k]
+                k += 1
+            lo_of[j] = last_i + 1
+            expected_of[j] = last_j  # completed below
+        next_i, next_j = n_left, n_right
+        k = len(backbone) - 1
+        for j in range(n_right - 1, -1, -1):
+            while k >= 0 and backbone[k][1] > j:
+                next_i, next_j = backbone[k]
+                k -= 1
+            hi_of[j] = next_i
+            prev_j = expected_of[j]
+            share = (j - prev_j) / (next_j - prev_j)
+            expected_of[j] = lo_of[j] - 1 + share * (next_i - lo_of[j] + 1)
+        return cls(lo_of, hi_of, expected_of)
+
+
+@dataclass
+class LinkState:
+    """What the stages of sentence linking share, and what each one adds to.
+
+    ``links`` maps a right sentence to the left sentence(s) it was made from (absent: not
+    linked yet, in the end inserted); ``scores`` holds the score of every link that is a
+    similarity, not an identical sentence (_drop_scattered_splits may drop those).  A stage
+    only adds links for right sentences that have none, so the earlier, surer stages win.
+    """
+
+    left: _Side
+    right: _Side
+    params: AlignParams
+    windows: Windows
+    links: dict[int, list[int]]
+    scores: dict[int, float] = field(default_factory=dict)
+
+    def context(self, j: int) -> tuple[set[int], set[int]]:
         """Left sentences that would continue the links of right sentence ``j``'s neighbours
         in its paragraph, and those neighbours' left paragraphs.  Near-identical sentences
         (boilerplate, a clause repeated with one word changed) are told apart by this."""
+        r_para = self.right.seg.sentence_paragraph
+        l_para = self.left.seg.sentence_paragraph
+        links = self.links
         near: set[int] = set()
         paras: set[int] = set()
         for k, step in ((j - 1, 1), (j + 1, -1)):
-            if 0 <= k < len(R.sigs) and r_para[k] == r_para[j] and k in links:
+            if 0 <= k < len(r_para) and r_para[k] == r_para[j] and k in links:
                 for i in links[k]:
                     near.update((i, i + step))
                     paras.add(l_para[i])
         return near, paras
 
-    # Identical sentences first, so that they give context to the fuzzy matches after them.
-    # Among several identical candidates prefer the one continuing the neighbours' links, then
-    # one not yet taken, then one in order, then the one nearest where the sentence would sit.
+
+LinkStage = Callable[[LinkState], None]
+"""A stage of sentence linking: reads a LinkState and adds links (and their scores) to it."""
+
+
+def _link_sentences(
+    L: _Side, R: _Side, params: AlignParams, stages: Sequence[LinkStage] = ()
+) -> dict[int, list[int]]:
+    """For each right sentence, the left sentence(s) it was made from (absent: inserted).
+
+    Surest first: identical sentences in order (the backbone), other identical sentences,
+    then lexical similarity; ``stages`` (e.g. similarity of meaning) then link what is left,
+    and a left sentence's look-alike links far from its other counterparts are dropped last.
+    """
+    backbone = _anchors(L.sigs, R.sigs)
+    windows = Windows.between(backbone, len(L.sigs), len(R.sigs))
+    state = LinkState(L, R, params, windows, {j: [i] for i, j in backbone})
+    _link_identical(state)
+    _link_similar(state)
+    for stage in stages:
+        stage(state)
+    _drop_scattered_splits(state)
+    return state.links
+
+
+def _link_identical(state: LinkState) -> None:
+    """Link right sentences to identical left ones, so that they give context to the
+    similarity links after them.
+
+    Among several identical candidates prefer the one continuing the neighbours' links, then
+    one in their left paragraph, then one not yet taken, then one in order, then the one
+    nearest where the sentence would sit (of two as near, the earlier).  A sentence repeated
+    thousands of times (a form, a log, a table) is never compared with all its copies: the
+    copies are indexed (_Copies) and only the few that can win are looked at.
+    """
+    L, links, win = state.left, state.links, state.windows
+    l_para = L.seg.sentence_paragraph
+    by_sig: dict[int, list[int]] = defaultdict(list)
+    for i, sig in enumerate(L.sigs):
+        by_sig[sig].append(i)
     used = {i for sources in links.values() for i in sources}
-    for j, sig in enumerate(R.sigs):
+    indexed: dict[int, _Copies] = {}
+    for j, sig in enumerate(state.right.sigs):
         same = by_sig.get(sig)
         if j in links or not same:
             continue
-        lo, hi = lo_of[j], hi_of[j]
-        near, paras = context(j)
-        expected = expected_of[j]
-        best = min(
-            same,
-            key=lambda i: (
-                i not in near,
-                l_para[i] not in paras,
-                i in used,
-                not lo <= i < hi,
-                abs(i - expected),
-            ),
-        )
+        lo, hi = win.lo[j], win.hi[j]
+        near, paras = state.context(j)
+        expected = win.expected[j]
+        preference = _preference(l_para, used, near, paras, lo, hi, expected)
+        copies = indexed.get(sig)
+        if copies is None and len(same) > _FEW_COPIES:
+            copies = indexed[sig] = _Copies(same, used)
+        if copies is None:
+            best = min(same, key=preference)
+        else:
+            best = min(
+                sorted(copies.contenders(near, paras, L.seg, lo, hi, expected)), key=preference
+            )
+            copies.take(best)
         links[j] = [best]
         used.add(best)
 
+
+_FEW_COPIES = 16  # up to this many copies of a sentence are simply all compared
+
+
+def _preference(
+    l_para: list[int],
+    used: set[int],
+    near: set[int],
+    paras: set[int],
+    lo: int,
+    hi: int,
+    expected: float,
+) -> Callable[[int], tuple[bool, bool, bool, bool, float]]:
+    """The sort key _link_identical picks the first copy by (see there)."""
+    return lambda i: (
+        i not in near,
+        l_para[i] not in paras,
+        i in used,
+        not lo <= i < hi,
+        abs(i - expected),
+    )
+
+
+class _Copies:
+    """The left sentences of one signature (sorted), and which of them are not yet taken.
+
+    Two pointer structures over positions in that list answer "the first untaken copy at or
+    after position p" and "the last untaken one at or before p" in near-constant time, so the
+    copy nearest an expected position is found by one bisection and two look-ups.
+    """
+
+    __slots__ = ("_after", "_before", "at")
+
+    def __init__(self, at: list[int], used: set[int]) -> None:
+        self.at = at
+        self._after: DisjointSets[int] = DisjointSets()  # find(p): first free position >= p
+        self._before: DisjointSets[int] = DisjointSets()  # find(p): last free position <= p
+        for pos, i in enumerate(at):
+            if i in used:
+                self._take_position(pos)
+
+    def take(self, i: int) -> None:
+        self._take_position(bisect_left(self.at, i))
+
+    def _take_position(self, pos: int) -> None:
+        self._after.union(pos, pos + 1)
+        self._before.union(pos, pos - 1)
+
+    def contenders(
+        self, near: set[int], paras: set[int], seg: Segmented, lo: int, hi: int, expected: float
+    ) -> set[int]:
+        """Copies among which _link_identical's preference has its winner: those continuing
+        the neighbours' links, the best by the rest of the preference in each of the
+        neighbours' paragraphs, and the best in the whole text."""
+        at = self.at
+        out = set()
+        for i in near:
+            pos = bisect_left(at, i)
+            if pos < len(at) and at[pos] == i:
+                out.add(i)
+        spans = [seg.paragraph_sentences[p] for p in paras]
+        for a, b in [(bisect_left(at, s.start), bisect_left(at, s.stop)) for s in spans]:
+            out.add(self._best(a, b, lo, hi, expected))
+        out.add(self._best(0, len(at), lo, hi, expected))
+        out.discard(-1)
+        return out
+
+    def _best(self, a: int, b: int, lo: int, hi: int, expected: float) -> int:
+        """Of the copies at positions ``a:b``, the first by (taken, outside ``lo:hi``, distance
+        from ``expected``, index); -1 if there are none."""
+        at = self.at
+        wa = bisect_left(at, lo, a, b)
+        wb = max(wa, bisect_left(at, hi, wa, b))
+        for free in (True, False):
+            pos = self._nearest(wa, wb, expected, free)
+            if pos < 0:
+                outside = (
+                    self._nearest(a, wa, expected, free),
+                    self._nearest(wb, b, expected, free),
+                )
+                pos = min((p for p in outside if p >= 0), key=self._distance(expected), default=-1)
+            if pos >= 0:
+                return at[pos]
+        return -1
+
+    def _nearest(self, a: int, b: int, expected: float, free: bool) -> int:
+        """The position in ``a:b`` of the copy nearest ``expected`` (if ``free``, of the
+        untaken copies only), the earlier of two as near; -1 if there is none."""
+        if a >= b:
+            return -1
+        pos = bisect_left(self.at, expected, a, b)
+        up, down = pos, pos - 1
+        if free:
+            up = self._after.find(up) if up < b else b
+            down = self._before.find(down) if down >= a else -1
+        found = [p for p in (down, up) if a <= p < b]
+        return min(found, key=self._distance(expected), default=-1)
+
+    def _distance(self, expected: float) -> Callable[[int], tuple[float, int]]:
+        at = self.at
+        return lambda p: (abs(at[p] - expected), p)
+
+
+def _link_similar(state: LinkState) -> None:
+    """Link each right sentence still unlinked to its most similar left sentence(s), by the
+    content words they share (or, for a sentence of function words only, all its words)."""
+    L, R, p = state.left, state.right, state.params
+    idf = _idf(L, R)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(L.feats):
+        for x in f:
+            postings[x].append(i)
+    weight = [_weigh(idf, f) for f in L.feats]
     for j in range(len(R.sigs)):
-        if j in links:
+        if j in state.links:
             continue
-        lo, hi = lo_of[j], hi_of[j]
-        near, paras = context(j)
-        fj = R.feats[j]
-        if not fj:
-            source = _plain_source(L, R, j, lo, hi)
+        lo, hi = state.windows.lo[j], state.windows.hi[j]
+        if not R.feats[j]:
+            source = _plain_source(L, R, j, lo, hi, p)
             if source is not None:
-                links[j] = [source]
-                fuzzy[j] = 0.0
+                state.links[j] = [source]
+                state.scores[j] = 0.0
             continue
-        wj = _weigh(idf, fj)
-        # Candidates: left sentences in the window sharing a word that is not common there,
-        # and anywhere in the text sharing a rare word (a move).  Posting lists are sorted, so
-        # the window's part of each is found by bisection; long lists are never walked.  Only
-        # the few with the most shared weight are scored exactly; of those sharing as much, the
-        # nearest to where the sentence would sit.
-        acc: dict[int, float] = defaultdict(float)
-        for x in fj:
-            post = postings.get(x)
-            if not post:
-                continue
-            if len(post) <= _GLOBAL_POSTINGS:
-                for i in post:
-                    acc[i] += idf[x]
-                continue
-            a, b = bisect_left(post, lo), bisect_left(post, hi)
-            if b - a <= _WINDOW_POSTINGS:
-                for i in post[a:b]:
-                    acc[i] += idf[x]
-        # (shared weight, -distance, -index, index) for each, built by C-level maps.
-        distance = map(abs, map(expected_of[j].__rsub__, acc))
-        ranked = zip(acc.values(), map(neg, distance), map(neg, acc), acc, strict=True)
-        cands = [c[3] for c in heapq.nlargest(_CANDIDATES, ranked)]
-        best = None
-        best_score = 0.0
-        best_cover = 0.0
-        for i in cands:
-            shared = fj & L.feats[i]
-            w = _weigh(idf, shared)
-            cover = w / wj
-            if cover < _MIN_COVER or (len(shared) < 2 and len(fj) > 2):
-                continue
-            dice = 2 * w / (wj + weight[i])
-            in_window = lo <= i < hi
-            # Away from where the sentence would sit in order, a link claims a move, and a
-            # move needs stronger evidence than a nearby edit: most of the sentence on both
-            # sides, or nearly all of it taken from the source (a cut-down sentence).
-            if not in_window and dice < _MOVE_DICE and (cover < _MOVE_COVER or len(shared) < 4):
-                continue
-            score = cover + 0.25 * dice + (_WINDOW_BONUS if in_window else 0.0)
-            if i in near:
-                score += _CONTEXT_BONUS
-            elif l_para[i] in paras:
-                score += _CONTEXT_BONUS / 2
-            if score > best_score or (score == best_score and best is not None and i < best):
-                best, best_score, best_cover = i, score, cover
+        cands = _candidates(state, j, idf, postings)
+        best, best_score, best_cover = _best_source(state, j, cands, idf, weight)
         if best is None:
             continue
         sources = [best]
-        if best_cover < 0.85:
-            rest = fj - L.feats[best]
-            w_rest = _weigh(idf, rest)
-            for i2 in (best - 1, best + 1):
-                if 0 <= i2 < n_left:
-                    gain = _weigh(idf, rest & L.feats[i2]) / wj
-                    if gain >= _MERGE_GAIN and gain >= 0.5 * w_rest / wj:
-                        sources.append(i2)
-                        break
-        links[j] = sorted(sources)
-        fuzzy[j] = best_score
-    _drop_scattered_splits(links, fuzzy, R.seg.sentence_paragraph)
-    return links
+        if best_cover < p.merge_below_cover:
+            second = _second_source(state, j, best, idf)
+            if second is not None:
+                sources.append(second)
+        state.links[j] = sorted(sources)
+        state.scores[j] = best_score
 
 
-def _drop_scattered_splits(
-    links: dict[int, list[int]], fuzzy: dict[int, float], r_para: list[int]
-) -> None:
+def _candidates(
+    state: LinkState, j: int, idf: dict[str, float], postings: dict[str, list[int]]
+) -> list[int]:
+    """The few left sentences worth scoring as right sentence ``j``'s source.
+
+    Those in the window sharing a feature that is not common there, and those anywhere in the
+    text sharing a rare one (a move).  Posting lists are sorted, so the window's part of each
+    is found by bisection; long lists are never walked.  Only the few with the most shared
+    weight are kept; of those sharing as much, the nearest to where the sentence would sit.
+    """
+    p = state.params
+    lo, hi = state.windows.lo[j], state.windows.hi[j]
+    acc: dict[int, float] = defaultdict(float)
+    for x in state.right.feats[j]:
+        post = postings.get(x)
+        if not post:
+            continue
+        if len(post) <= p.global_postings:
+            for i in post:
+                acc[i] += idf[x]
+            continue
+        a, b = bisect_left(post, lo), bisect_left(post, hi)
+        if b - a <= p.window_postings:
+            for i in post[a:b]:
+                acc[i] += idf[x]
+    # (shared weight, -distance, -index, index) for each, built by C-level maps.
+    distance = map(abs, map(state.windows.expected[j].__rsub__, acc))
+    ranked = zip(acc.values(), map(neg, distance), map(neg, acc), acc, strict=True)
+    return [c[3] for c in heapq.nlargest(p.candidates, ranked)]
+
+
+def _best_source(
+    state: LinkState, j: int, cands: list[int], idf: dict[str, float], weight: list[float]
+) -> tuple[int | None, float, float]:
+    """The best-scoring candidate source of right sentence ``j``: (index, score, cover), or
+    (None, 0, 0) when none explains enough of it."""
+    L, p = state.left, state.params
+    l_para = L.seg.sentence_paragraph
+    lo, hi = state.windows.lo[j], state.windows.hi[j]
+    near, paras = state.context(j)
+    fj = state.right.feats[j]
+    wj = _weigh(idf, fj)
+    best = None
+    best_score = 0.0
+    best_cover = 0.0
+    for i in cands:
+        shared = fj & L.feats[i]
+        w = _weigh(idf, shared)
+        cover = w / wj
+        if cover < p.min_cover or (len(shared) < p.min_shared and len(fj) > p.min_shared):
+            continue
+        dice = 2 * w / (wj + weight[i])
+        in_window = lo <= i < hi
+        # Away from where the sentence would sit in order, a link claims a move, and a
+        # move needs stronger evidence than a nearby edit: most of the sentence on both
+        # sides, or nearly all of it taken from the source (a cut-down sentence).
+        if (
+            not in_window
+            and dice < p.move_dice
+            and (cover < p.move_cover or len(shared) < p.move_min_shared)
+        ):
+            continue
+        score = cover + p.dice_weight * dice + (p.window_bonus if in_window else 0.0)
+        if i in near:
+            score += p.context_bonus
+        elif l_para[i] in paras:
+            score += p.context_bonus / 2
+        if score > best_score or (score == best_score and best is not None and i < best):
+            best, best_score, best_cover = i, score, cover
+    return best, best_score, best_cover
+
+
+def _second_source(state: LinkState, j: int, best: int, idf: dict[str, float]) -> int | None:
+    """A neighbour of ``best`` that explains much of what it left of right sentence ``j``
+    unexplained: two sentences an editor ran into one."""
+    L, p = state.left, state.params
+    fj = state.right.feats[j]
+    wj = _weigh(idf, fj)
+    rest = fj - L.feats[best]
+    w_rest = _weigh(idf, rest)
+    for i2 in (best - 1, best + 1):
+        if 0 <= i2 < len(L.feats):
+            gain = _weigh(idf, rest & L.feats[i2]) / wj
+            if gain >= p.merge_gain and gain >= p.merge_rest_share * w_rest / wj:
+                return i2
+    return None
+
+
+def _drop_scattered_splits(state: LinkState) -> None:
     """Keep a left sentence's several right counterparts only where they sit together.
 
     A sentence an editor split becomes neighbouring sentences; one that seems to reappear
@@ -467,6 +818,8 @@ def _drop_scattered_splits(
     Of the groups of neighbouring right sentences sharing a source, the one holding the best
     link keeps it; the other groups' similarity links are dropped.
     """
+    links, fuzzy = state.links, state.scores
+    r_para = state.right.seg.sentence_paragraph
     by_left: dict[int, list[int]] = defaultdict(list)
     for j, sources in links.items():
         for i in sources:
@@ -496,18 +849,18 @@ def _drop_scattered_splits(
                         del links[j]
 
 
-def _plain_source(L: _Side, R: _Side, j: int, lo: int, hi: int) -> int | None:
+def _plain_source(L: _Side, R: _Side, j: int, lo: int, hi: int, p: AlignParams) -> int | None:
     """The source of a right sentence made only of function words ("That's all there is to
     it!"), which content features cannot find: the left sentence in its window, if the window
     is small, sharing most of its words."""
-    if hi - lo > _PLAIN_WINDOW:
+    if hi - lo > p.plain_window:
         return None
-    words = {k.lower() for k in R.sigs[j]} - _PUNCTUATION
-    best, best_dice = None, _PLAIN_DICE
+    words = {k.lower() for k in R.keys(j)} - _PUNCTUATION
+    best, best_dice = None, p.plain_dice
     for i in range(lo, hi):
-        other = {k.lower() for k in L.sigs[i]} - _PUNCTUATION
+        other = {k.lower() for k in L.keys(i)} - _PUNCTUATION
         shared = len(words & other)
-        dice = 2 * shared / (len(words) + len(other)) if shared >= 3 else 0.0
+        dice = 2 * shared / (len(words) + len(other)) if shared >= p.plain_min_shared else 0.0
         if dice >= best_dice:
             best, best_dice = i, dice
     return best
@@ -517,16 +870,20 @@ def align(
     left: Segmented,
     right: Segmented,
     languages: tuple[str | None, str | None] = (None, None),
+    params: AlignParams = DEFAULT_PARAMS,
+    *,
+    stages: Sequence[LinkStage] = (),
 ) -> list[Link]:
     """Alignment records covering every paragraph of both texts exactly once.
 
     Records come in reading order of the left text, each inserted paragraph placed after the
     record that precedes it in the right text.  ``languages`` (ISO 639-1 codes, None when not
-    known, which is read as English) choose each side's stemmer and function words.
+    known, which is read as English) choose each side's stemmer and function words; ``params``
+    holds every threshold (see AlignParams); ``stages`` link, after the lexical stages,
+    sentences those left unlinked.
     """
     if languages[0] == languages[1]:
-        table = feature_table(chain(left.keys, right.keys), languages[0])
-        L, R = _Side.build(left, table), _Side.build(right, table)
+        L_table = R_table = feature_table(chain(left.keys, right.keys), languages[0])
     else:
         L_table = feature_table(left.keys, languages[0])
         R_table = feature_table(right.keys, languages[1])
@@ -534,9 +891,30 @@ def align(
         # meet itself: it takes the left side's feature, or none if a function word on either.
         for key in L_table.keys() & R_table.keys():
             R_table[key] = L_table[key] = L_table[key] if R_table[key] else ""
-        L, R = _Side.build(left, L_table), _Side.build(right, R_table)
-    sent_links = _link_sentences(L, R)
+    sig_ids: dict[tuple[str, ...], int] = {}
+    L, R = _Side.build(left, L_table, sig_ids), _Side.build(right, R_table, sig_ids)
+    del L_table, R_table, sig_ids
+    sent_links = _link_sentences(L, R, params, stages)
+    L.feats.clear()  # what follows needs only the ids and the word counts
+    R.feats.clear()
 
+    records = _paragraph_records(left, right, L, R, sent_links, params)
+    out = [_build_link(left, right, L, R, ps, qs, sent_links) for ps, qs in records]
+    _mark_moves(out)
+    return _reading_order(out)
+
+
+def _paragraph_records(
+    left: Segmented,
+    right: Segmented,
+    L: _Side,
+    R: _Side,
+    sent_links: dict[int, list[int]],
+    params: AlignParams,
+) -> list[tuple[list[int], list[int]]]:
+    """The paragraphs of each record: groups of paragraphs joined by their sentence links,
+    then every paragraph left over on its own.  (A function of its own so that its tables,
+    several per paragraph, are freed before the records are built.)"""
     # Paragraph edges weighted by the words each sentence link carries on each side.
     l_share: dict[tuple[int, int], float] = defaultdict(float)
     r_share: dict[tuple[int, int], float] = defaultdict(float)
@@ -561,27 +939,23 @@ def align(
     kept = {
         (p, q)
         for (p, q), w in weight.items()
-        if l_share[p, q] >= _PARA_SHARE * l_words[p]
-        or r_share[p, q] >= _PARA_SHARE * r_words[q]
+        if l_share[p, q] >= params.para_share * l_words[p]
+        or r_share[p, q] >= params.para_share * r_words[q]
         or w == best_l[p]
         or w == best_r[q]
     }
 
     # Connected components of kept edges become records.
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(x: tuple[str, int]) -> tuple[str, int]:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    components: DisjointSets[int] = DisjointSets()  # left paragraph p is p, right q is ~q
     for p, q in kept:
-        parent[find(("L", p))] = find(("R", q))
-    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
-    for node in list(parent):
-        lst = groups.setdefault(find(node), ([], []))
-        (lst[0] if node[0] == "L" else lst[1]).append(node[1])
+        components.union(p, ~q)
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for node in components:
+        lst = groups.setdefault(components.find(node), ([], []))
+        if node >= 0:
+            lst[0].append(node)
+        else:
+            lst[1].append(~node)
     records: list[tuple[list[int], list[int]]] = [
         (sorted(a), sorted(b)) for a, b in groups.values()
     ]
@@ -589,10 +963,7 @@ def align(
     linked_r = {q for _, b in records for q in b}
     records += [([p], []) for p in range(len(left.paragraphs)) if p not in linked_l]
     records += [([], [q]) for q in range(len(right.paragraphs)) if q not in linked_r]
-
-    out = [_build_link(left, right, L, R, ps, qs, sent_links) for ps, qs in records]
-    _mark_moves(out)
-    return _reading_order(out)
+    return records
 
 
 def _mark_moves(links: list[Link]) -> None:
@@ -613,30 +984,7 @@ def _mark_moves(links: list[Link]) -> None:
     )
     if not points:
         return
-    ranks = {b: r + 1 for r, b in enumerate(sorted({p[1] for p in points}))}
-    size = len(ranks)
-    tree = [(0, -1)] * (size + 1)  # Fenwick tree: best (chain weight, point) by right rank
-    prev = [-1] * len(points)
-    for k, (_a, b, w, _n) in enumerate(points):
-        pos, best = ranks[b] - 1, (0, -1)
-        while pos > 0:
-            best = max(best, tree[pos])
-            pos -= pos & -pos
-        prev[k] = best[1]
-        val = (best[0] + w, k)
-        pos = ranks[b]
-        while pos <= size:
-            tree[pos] = max(tree[pos], val)
-            pos += pos & -pos
-    pos, best = size, (0, -1)
-    while pos > 0:
-        best = max(best, tree[pos])
-        pos -= pos & -pos
-    on_chain = set()
-    k = best[1]
-    while k >= 0:
-        on_chain.add(k)
-        k = prev[k]
+    on_chain = set(heaviest_chain([(p[0], p[1]) for p in points], [p[2] for p in points]))
     for k, point in enumerate(points):
         if k not in on_chain:
             links[point[3]].moved = True
@@ -651,6 +999,15 @@ def _build_link(
     qs: list[int],
     sent_links: dict[int, list[int]],
 ) -> Link:
+    if len(ps) == 1 and len(qs) == 1:
+        # The commonest record by far in a file of one-line paragraphs: one sentence kept as
+        # it was.  Built directly, it is what the general case below would build.
+        l_rng, r_rng = left.paragraph_sentences[ps[0]], right.paragraph_sentences[qs[0]]
+        i, j = l_rng.start, r_rng.start
+        if len(l_rng) == len(r_rng) == 1 and sent_links.get(j) == [i] and L.sigs[i] == R.sigs[j]:
+            ra, rb = left.sentence_tokens[i], right.sentence_tokens[j]
+            ops: list[Opcode] = [(EQUAL, ra.start, ra.stop, rb.start, rb.stop)]
+            return Link(ps, qs, "equal", False, 1.0, [SentenceLink([i], [j], "equal", ops)])
     l_sents = [s for p in ps for s in left.paragraph_sentences[p]]
     r_sents = [s for q in qs for s in right.paragraph_sentences[q]]
     l_set = set(l_sents)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from textver.align import feature_table, features
+from textver.align import DisjointSets, feature_table, features
 from textver.compare import Comparison, build, without_cycle_collector
 from textver.diff import EQUAL, INSERT
 from textver.errors import TextverError
@@ -229,18 +229,12 @@ def _rows(col: Collation) -> list[Row]:
     base = col.base.label
     n_base = len(col.segs[base].paragraphs)
     # Base paragraphs that some edition merged (or split across) belong in one row.
-    parent = list(range(n_base))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    merged: DisjointSets[int] = DisjointSets()
+    find = merged.find
     for pair in col.pairs:
         for lk in pair.links:
             for p in lk.left[1:]:
-                parent[find(p)] = find(lk.left[0])
+                merged.union(p, lk.left[0])
     row_of_base: dict[int, int] = {}
     rows: list[Row] = []
     for p in range(n_base):

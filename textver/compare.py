@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-from textver.align import Link, SentenceLink, align
+from textver.align import DEFAULT_PARAMS, AlignParams, Link, SentenceLink, align
 from textver.diff import DELETE, EQUAL, INSERT
 from textver.language import language_of
 from textver.segment import Segmented, segment
@@ -164,8 +164,15 @@ def _side(version: Version, seg: Segmented) -> dict:
     }
 
 
-def compare(left: Version, right: Version, *, strict: bool = False) -> Comparison:
-    """Compare two versions; ``strict`` makes differences of typography count as changes.
+def compare(
+    left: Version,
+    right: Version,
+    *,
+    strict: bool = False,
+    params: AlignParams = DEFAULT_PARAMS,
+) -> Comparison:
+    """Compare two versions; ``strict`` makes differences of typography count as changes,
+    ``params`` are the aligner's thresholds (textver.align.AlignParams).
 
     Each side's language (textver.language.language_of: the store's ``language`` field, else
     detected) chooses the stemmer and function words the aligner uses for it.
@@ -173,16 +180,22 @@ def compare(left: Version, right: Version, *, strict: bool = False) -> Compariso
     with without_cycle_collector():
         left_seg = segment(left.text, strict=strict)
         right_seg = segment(right.text, strict=strict)
-    return build(left, right, left_seg, right_seg, strict)
+    return build(left, right, left_seg, right_seg, strict, params=params)
 
 
 def build(
-    left: Version, right: Version, left_seg: Segmented, right_seg: Segmented, strict: bool
+    left: Version,
+    right: Version,
+    left_seg: Segmented,
+    right_seg: Segmented,
+    strict: bool,
+    *,
+    params: AlignParams = DEFAULT_PARAMS,
 ) -> Comparison:
     """Compare versions already segmented (a collation segments each edition only once)."""
     languages = (language_of(left), language_of(right))
     with without_cycle_collector():
-        links = align(left_seg, right_seg, languages)
+        links = align(left_seg, right_seg, languages, params)
     return Comparison(left, right, left_seg, right_seg, links, strict)
 
 

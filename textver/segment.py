@@ -15,7 +15,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import overload
 
 Span = tuple[int, int]
@@ -161,7 +161,8 @@ def _is_abbreviation(text: str, sent_start: int, dot: int) -> bool:
 
 
 class Spans(Sequence[Span]):
-    """The ``(start, end)`` offsets of every token, stored as one flat array of integers.
+    """The ``(start, end)`` offsets of every token (or sentence, or paragraph), stored as one
+    flat array of integers.
 
     A book has millions of tokens; as a list of tuples they cost about 120 bytes each, as an
     array 16.  Indexing still gives a tuple.  (Finding offsets only when asked for was tried:
@@ -182,13 +183,15 @@ class Spans(Sequence[Span]):
     def __getitem__(self, k: slice) -> list[Span]: ...
 
     def __getitem__(self, k: int | slice) -> Span | list[Span]:
+        b = self._bounds
+        if type(k) is int and k >= 0:  # the common case first (see Ranges.__getitem__)
+            return b[2 * k], b[2 * k + 1]
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(len(self)))]
         if k < 0:
             k += len(self)
         if not 0 <= k < len(self):
             raise IndexError(k)
-        b = self._bounds
         return b[2 * k], b[2 * k + 1]
 
     def start(self, k: int) -> int:
@@ -204,6 +207,54 @@ class Spans(Sequence[Span]):
         return zip(b[0::2], b[1::2], strict=True)
 
 
+class Ranges(Sequence[range]):
+    """A sequence of ``range`` objects stored as one flat array of bounds (16 bytes each
+    instead of a range object's 48 and a list slot's 8): a text has a range per sentence and
+    per paragraph, and a file of short paragraphs has hundreds of thousands of them."""
+
+    __slots__ = ("_bounds",)
+
+    def __init__(self, bounds: array | None = None) -> None:
+        self._bounds = array("q") if bounds is None else bounds  # start0, stop0, start1, ...
+
+    def append(self, rng: range) -> None:
+        self._bounds.extend((rng.start, rng.stop))
+
+    def __len__(self) -> int:
+        return len(self._bounds) // 2
+
+    @overload
+    def __getitem__(self, k: int) -> range: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[range]: ...
+
+    def __getitem__(self, k: int | slice) -> range | list[range]:
+        # The aligner asks for ranges a million times on a big text: the int case comes first
+        # and the array's own bounds check stands in for one here.
+        b = self._bounds
+        if type(k) is int and k >= 0:
+            return range(b[2 * k], b[2 * k + 1])
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return range(b[2 * k], b[2 * k + 1])
+
+    def start(self, k: int) -> int:
+        """Where range ``k`` starts."""
+        return self._bounds[2 * k]
+
+    def stop(self, k: int) -> int:
+        """Where range ``k`` stops."""
+        return self._bounds[2 * k + 1]
+
+    def __iter__(self) -> Iterator[range]:
+        b = self._bounds
+        return map(range, b[0::2], b[1::2])
+
+
 @dataclass
 class Segmented:
     """A text cut into paragraphs, sentences and tokens; every span indexes ``text``.
@@ -214,24 +265,22 @@ class Segmented:
     """
 
     text: str
-    paragraphs: list[Span]
-    sentences: list[Span]
-    sentence_paragraph: list[int]  # paragraph index of each sentence
-    paragraph_sentences: list[range]  # sentence indices of each paragraph
+    paragraphs: Spans
+    sentences: Spans
+    sentence_paragraph: array  # paragraph index of each sentence
+    paragraph_sentences: Ranges  # sentence indices of each paragraph
     tokens: Spans
     keys: list[str]  # comparison key of each token
-    is_word: list[bool]
-    sentence_tokens: list[range]  # token indices of each sentence
+    is_word: bytearray  # 1 for a word token, 0 for punctuation
+    sentence_tokens: Ranges  # token indices of each sentence
 
     @property
     def word_count(self) -> int:
         return sum(self.is_word)
 
     def paragraph_tokens(self, p: int) -> range:
-        sents = self.paragraph_sentences[p]
-        return range(
-            self.sentence_tokens[sents.start].start, self.sentence_tokens[sents.stop - 1].stop
-        )
+        ps, st = self.paragraph_sentences, self.sentence_tokens
+        return range(st.start(ps.start(p)), st.stop(ps.stop(p) - 1))
 
 
 def segment(text: str, *, strict: bool = False) -> Segmented:
@@ -258,29 +307,32 @@ def segment(text: str, *, strict: bool = False) -> Segmented:
         # Punctuation tokens are single characters, so only those need the regex.
         word_of[t] = len(t) > 1 or _IS_WORD.match(t) is not None
     keys = list(map(key_of.__getitem__, raw))
-    is_word = list(map(word_of.__getitem__, raw))
+    is_word = bytearray(map(word_of.__getitem__, raw))
     del raw
     starts = bounds[0::2]
-    sentences: list[Span] = []
-    sentence_paragraph: list[int] = []
-    paragraph_sentences: list[range] = []
-    sentence_tokens: list[range] = []
+    # Per sentence and per paragraph, flat arrays of integers: a file of short paragraphs
+    # has as many of them as a book has words, and tuples and ranges cost 50-120 bytes each.
+    sentences = array("q")
+    sentence_paragraph = array("q")
+    paragraph_sentences = Ranges()
+    sentence_tokens = Ranges()
     t = 0
+    first = 0
     for p, (pstart, pend) in enumerate(paragraphs):
-        first = len(sentences)
         for s_start, s_end in sentence_spans(text, pstart, pend):
             stop = bisect_left(starts, s_end, t)
             if stop > t:
-                sentences.append((s_start, s_end))
+                sentences.extend((s_start, s_end))
                 sentence_paragraph.append(p)
                 sentence_tokens.append(range(t, stop))
             t = stop
-        paragraph_sentences.append(range(first, len(sentences)))
+        paragraph_sentences.append(range(first, len(sentence_paragraph)))
+        first = len(sentence_paragraph)
     tokens = Spans(bounds)
     return Segmented(
         text,
-        paragraphs,
-        sentences,
+        Spans(array("q", chain.from_iterable(paragraphs))),
+        Spans(sentences),
         sentence_paragraph,
         paragraph_sentences,
         tokens,
