@@ -23,10 +23,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, pairwise
 from operator import neg
+from typing import TYPE_CHECKING
 
 from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
 from textver.language import FUNCTION_WORDS, NON_LATIN
 from textver.segment import Segmented
+
+if TYPE_CHECKING:
+    from textver.meaning import Stage
 
 # Function words, and the connectives editors add or drop ("However,"), carry no evidence
 # that two sentences are the same passage.
@@ -205,13 +209,18 @@ class _Side:
 class SentenceLink:
     """A group of left sentences and the right sentences made from them (either may be empty).
 
-    ``ops`` is the word diff of the group, with absolute token indices on both sides.
+    ``ops`` is the word diff of the group, with absolute token indices on both sides.  Once the
+    meaning stage has run (textver.meaning), a linked group also says how it was linked
+    (``method``: identical | words | meaning) and, where measured, its ``similarity`` by meaning;
+    a group linked across languages is ``translated``, with one TRANSLATED run as its ``ops``.
     """
 
     left: list[int]
     right: list[int]
-    kind: str  # equal | changed | deleted | inserted
+    kind: str  # equal | changed | deleted | inserted | translated
     ops: list[Opcode]
+    method: str | None = None
+    similarity: float | None = None
 
 
 @dataclass
@@ -220,7 +229,7 @@ class Link:
 
     left: list[int]
     right: list[int]
-    kind: str  # equal | changed | deleted | inserted | split | merged
+    kind: str  # equal | changed | deleted | inserted | split | merged | translated
     moved: bool
     similarity: float
     sentences: list[SentenceLink]
@@ -517,12 +526,15 @@ def align(
     left: Segmented,
     right: Segmented,
     languages: tuple[str | None, str | None] = (None, None),
+    meaning: Stage | None = None,
 ) -> list[Link]:
     """Alignment records covering every paragraph of both texts exactly once.
 
     Records come in reading order of the left text, each inserted paragraph placed after the
     record that precedes it in the right text.  ``languages`` (ISO 639-1 codes, None when not
     known, which is read as English) choose each side's stemmer and function words.
+    ``meaning``: the stage that links by meaning what words cannot (textver.meaning); it
+    decides itself whether it is needed.
     """
     if languages[0] == languages[1]:
         table = feature_table(chain(left.keys, right.keys), languages[0])
@@ -536,6 +548,8 @@ def align(
             R_table[key] = L_table[key] = L_table[key] if R_table[key] else ""
         L, R = _Side.build(left, L_table), _Side.build(right, R_table)
     sent_links = _link_sentences(L, R)
+    if meaning is not None:
+        meaning.link(left, right, sent_links)
 
     # Paragraph edges weighted by the words each sentence link carries on each side.
     l_share: dict[tuple[int, int], float] = defaultdict(float)
@@ -591,6 +605,8 @@ def align(
     records += [([], [q]) for q in range(len(right.paragraphs)) if q not in linked_r]
 
     out = [_build_link(left, right, L, R, ps, qs, sent_links) for ps, qs in records]
+    if meaning is not None:
+        meaning.annotate(out)
     _mark_moves(out)
     return _reading_order(out)
 
