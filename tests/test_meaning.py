@@ -227,3 +227,30 @@ def test_unwritable_cache_is_skipped(tmp_path: Path) -> None:
     enc = Encoder(EmbeddingCache(blocker / "sub" / "embeddings.sqlite3"))
     v = enc.encode(["One sentence.", "Another one."])
     assert v.shape == (2, 512) and enc.loaded
+
+
+def test_reworded_sentence_in_the_report_shows_its_word_diff() -> None:
+    from textver.report.text import render_text
+
+    c = compare(Version("a", "a.txt", REWORDED_LEFT), Version("b", "b.txt", REWORDED_RIGHT))
+    text = render_text(c, color=False)
+    line = next(x for x in text.splitlines() if "Fishermen" in x and x.startswith("  [c"))
+    assert "reworded sentence" in line and "by meaning" in line
+    assert "[-Fishermen leave the port long before sunrise.-]" not in line  # a diff, not a drop
+    assert "{+" in line and "[-" in line
+
+
+def test_cross_language_html_has_no_word_diff() -> None:
+    from textver.report.html import render_html
+
+    html = render_html(compare(Version("en", "en.txt", EN), Version("ru", "ru.txt", RU)))
+    main = html[html.index('<main id="doc">') :]
+    linked = main[: main.index("</main>")]
+    # Dropped and added sentences are marked; linked translations carry no <del>/<ins> pair.
+    assert 'class="pair' in linked
+    for block in linked.split('class="pair')[1:]:
+        block = block[: block.index("</div></div>")]
+        if "k-translated" in block:
+            assert "<del>" not in block and "<ins>" not in block
+    assert "Korsby" in linked and "Корсбю" in linked
+    assert "similarity" in linked
