@@ -79,6 +79,10 @@ class MeaningParams:
     #: What joining a neighbouring sentence (a merge or a split) must add to the similarity to
     #: be preferred to the single sentence.
     join_gain: float = 0.03
+    #: A neighbour is tried as part of a merge or a split only if on its own it is this close
+    #: to the other side: it then says part of the same thing (and the joins that cannot win
+    #: are never embedded).
+    join_floor: float = 0.3
     #: Same language: sentences shorter than this many words are left to the words ("A."
     #: and "The." are close in meaning space and say nothing).
     min_words: int = 3
@@ -650,7 +654,7 @@ def _join_neighbours(
 ) -> None:
     """1:n and n:1 across languages: an unlinked neighbour joins a link when the joined text
     explains the other side better than the single sentence did."""
-    gain = stage.params.join_gain
+    gain, floor = stage.params.join_gain, stage.params.join_floor
     n, m = len(left.sentences), len(right.sentences)
     used = {i for sources in sent_links.values() for i in sources}
     merges = []  # (j, i, extra left neighbour)
@@ -658,10 +662,10 @@ def _join_neighbours(
     for j, sources in sorted(sent_links.items()):
         i = sources[0]
         for i2 in (i - 1, i + 1):
-            if 0 <= i2 < n and i2 not in used:
+            if 0 <= i2 < n and i2 not in used and float(el[i2] @ er[j]) >= floor:
                 merges.append((j, i, i2))
         for j2 in (j - 1, j + 1):
-            if 0 <= j2 < m and j2 not in sent_links:
+            if 0 <= j2 < m and j2 not in sent_links and float(el[i] @ er[j2]) >= floor:
                 splits.append((j, i, j2))
     if merges:
         vecs = enc.encode([_sentence_text(left, sorted((i, i2))) for _, i, i2 in merges])
