@@ -254,3 +254,60 @@ def test_cross_language_html_has_no_word_diff() -> None:
             assert "<del>" not in block and "<ins>" not in block
     assert "Korsby" in linked and "Корсбю" in linked
     assert "similarity" in linked
+
+
+def test_cli_meaning_option(tmp_path: Path, textver_cmd) -> None:
+    (tmp_path / "en.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "ru.txt").write_text(RU, encoding="utf-8")
+    runs = {}
+    for mode in ("auto", "off"):
+        out = tmp_path / f"{mode}.json"
+        r = textver_cmd(
+            "compare", "en.txt", "ru.txt", "--format", "json", "-o", out, "--meaning", mode,
+            cwd=tmp_path,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        runs[mode] = json.loads(out.read_text(encoding="utf-8"))
+    assert runs["auto"]["meaning"]["languages"] == ["en", "ru"]
+    assert "meaning" not in runs["off"]
+    assert runs["auto"]["stats"]["retained"] > 0.5 > runs["off"]["stats"]["retained"]
+    bad = textver_cmd("compare", "en.txt", "ru.txt", "--meaning", "maybe", cwd=tmp_path)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_on_runs_the_stage_on_a_lexically_resolved_pair() -> None:
+    left, right = join(HARBOUR), join([HARBOUR[0], HARBOUR[2].replace("thirty", "forty")])
+    auto = compare(Version("a", "a.txt", left), Version("b", "b.txt", right))
+    on = compare(Version("a", "a.txt", left), Version("b", "b.txt", right), meaning="on")
+    assert auto.meaning is None and on.meaning is not None
+    changed = [sl for lk in on.links for sl in lk.sentences if sl.kind == "changed"]
+    assert [sl.method for sl in changed] == ["words"]
+    assert [(sl.left, sl.right) for lk in on.links for sl in lk.sentences] == [
+        (sl.left, sl.right) for lk in auto.links for sl in lk.sentences
+    ]
+
+
+class _Terminal:
+    """A stand-in for stderr that says it is a terminal and keeps what is written to it."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, s: str) -> int:
+        self.text += s
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_only_on_a_terminal(tty: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    err = _Terminal(tty)
+    monkeypatch.setattr(sys, "stderr", err)
+    enc = Encoder(use_cache=False)
+    enc.encode([f"Sentence number {k} of the progress test." for k in range(300)])
+    assert ("embedding sentences" in err.text) == tty

@@ -73,6 +73,10 @@ class MeaningParams:
     #: Same language, anywhere else in the text (a move): a move claims more, so it needs
     #: nearly a paraphrase.
     move_similarity: float = 0.85
+    #: Same language: the search for moves embeds every unlinked left sentence; past this many
+    #: (a heavy abridgement of a book) only the windows are searched, so that the cost of the
+    #: stage follows the sentences in question, not the length of the book.
+    move_search_limit: int = 2000
     #: Same language: the best candidate must beat the right sentence's next best by this,
     #: and be the best match of its left sentence too, or the choice is left to nobody.
     margin: float = 0.05
@@ -458,6 +462,10 @@ def _same_language(
     long_left = _long_enough(left, p.min_words)
     long_right = _long_enough(right, p.min_words)
     free_left = [i for i in range(len(left.sentences)) if i not in used and long_left[i]]
+    search_moves = len(free_left) <= p.move_search_limit
+    if not search_moves:
+        in_windows = {i for _, cands in jobs for i in cands}
+        free_left = [i for i in free_left if i in in_windows]
     free_right = [j for j in range(len(right.sentences)) if j not in sent_links and long_right[j]]
     weak: list[int] = []
     if stage.mode == "on":
@@ -524,11 +532,15 @@ def _same_language(
             continue
         if best is not None:
             proposals.append((best[0], j, best[1], False))
-        elif len(free_left):
+        elif search_moves and len(free_left):
+            # Anywhere in the text: a move, if no other sentence comes close (a text holding
+            # near-copies of one passage, like several editions run together, has no move).
             scores = free_vecs @ er[r_index[(j,)]]
             k = int(np.argmax(scores))
-            if scores[k] >= p.move_similarity:
-                proposals.append((float(scores[k]), j, (free_left[k],), True))
+            top = float(scores[k])
+            scores[k] = -1.0
+            if top >= p.move_similarity and top >= float(scores.max(initial=-1.0)) + p.margin:
+                proposals.append((top, j, (free_left[k],), True))
     taken: set[int] = set()
     accepted: list[tuple[int, tuple[int, ...], float]] = []
     best_of_left: dict[int, float] = {}
