@@ -81,7 +81,10 @@ class MeaningParams:
     #: Same language: the search for moves embeds every unlinked left sentence; past this many
     #: (a heavy abridgement of a book) only the windows are searched, so that the cost of the
     #: stage follows the sentences in question, not the length of the book.
-    move_search_limit: int = 2000
+    move_search_limit: int = 1000
+    #: Same language: a window holding more unlinked left sentences than this (a long cut)
+    #: is searched only at the ones nearest where the right sentence would sit in proportion.
+    window_candidates: int = 8
     #: Same language: the best candidate must beat the right sentence's next best by this,
     #: and be the best match of its left sentence too, or the choice is left to nobody.
     margin: float = 0.05
@@ -394,7 +397,8 @@ class Stage:
             self.ran = True
             _cross_language(self, left, right, sent_links)
             return
-        jobs = _unresolved(left, right, sent_links, self.params.min_words)
+        p = self.params
+        jobs = _unresolved(left, right, sent_links, p.min_words, p.window_candidates)
         if not jobs and self.mode != "on":
             return
         self.ran = True
@@ -470,7 +474,11 @@ def _windows(
 
 
 def _unresolved(
-    left: Segmented, right: Segmented, sent_links: dict[int, list[int]], min_words: int
+    left: Segmented,
+    right: Segmented,
+    sent_links: dict[int, list[int]],
+    min_words: int,
+    limit: int = DEFAULT_PARAMS.window_candidates,
 ) -> list[tuple[int, list[int]]]:
     """Right sentences the words left unlinked, each with the unlinked left sentences in its
     window (both of at least ``min_words`` words).  Empty: the lexical pass decided everything
@@ -479,11 +487,21 @@ def _unresolved(
     lo_of, hi_of = _windows(len(left.sentences), len(right.sentences), sent_links)
     long_left = _long_enough(left, min_words)
     long_right = _long_enough(right, min_words)
+    n_right = len(right.sentences)
+    prev_j, next_j = [-1] * n_right, [n_right] * n_right
+    for j in range(1, n_right):
+        prev_j[j] = j - 1 if j - 1 in sent_links else prev_j[j - 1]
+    for j in range(n_right - 2, -1, -1):
+        next_j[j] = j + 1 if j + 1 in sent_links else next_j[j + 1]
     jobs = []
-    for j in range(len(right.sentences)):
+    for j in range(n_right):
         if j in sent_links or not long_right[j]:
             continue
         cands = [i for i in range(lo_of[j], hi_of[j]) if i not in used and long_left[i]]
+        if len(cands) > limit:
+            lo, hi = lo_of[j], hi_of[j]
+            expected = lo + (hi - lo) * (j - prev_j[j]) / (next_j[j] - prev_j[j])
+            cands = sorted(sorted(cands, key=lambda i: (abs(i - expected), i))[:limit])
         if cands:
             jobs.append((j, cands))
     return jobs
@@ -528,18 +546,15 @@ def _same_language(
             identical = len(sources) == 1 and _same_tokens(left, right, sources[0], j)
             if not identical and _word_dice(left, right, sources, [j]) < p.weak_dice:
                 weak.append(j)
-    # Texts embedded: every free sentence, weak links' sources, and adjacent free left pairs
-    # inside some window (candidate merges).
-    window_pairs = sorted(
-        {(i, i + 1) for _, cands in jobs for i in cands if i + 1 in cands}
-        | {
-            (i, i + 1)
-            for j in weak
-            for i in range(*_window_of(j, sent_links, len(left.sentences), len(right.sentences)))
-            if i not in used and i + 1 not in used
-        }
-    )
-    l_groups: list[tuple[int, ...]] = [(i,) for i in free_left] + window_pairs
+    window_of = dict(jobs)
+    for j in weak:
+        lo, hi = _window_of(j, sent_links, len(left.sentences), len(right.sentences))
+        window_of[j] = [i for i in range(lo, hi) if i not in used][: p.window_candidates]
+    # Texts embedded: the free sentences (all of them when moves are searched, else those in
+    # some window) and weak links' sources; then adjacent free left pairs (candidate merges)
+    # where one of the two is already near the right sentence.
+    l_groups: list[tuple[int, ...]] = [(i,) for i in free_left]
+    l_groups += [(i,) for cands in window_of.values() for i in cands]
     l_groups += [tuple(sent_links[j]) for j in weak]
     r_groups: list[tuple[int, ...]] = [(j,) for j in free_right + weak]
     l_index = {g: n for n, g in enumerate(dict.fromkeys(l_groups))}
@@ -550,18 +565,27 @@ def _same_language(
     def sim(lg: tuple[int, ...], rg: tuple[int, ...]) -> float:
         return float(el[l_index[lg]] @ er[r_index[rg]])
 
+    pairs = sorted(
+        {
+            (i, i + 1)
+            for j, cands in window_of.items()
+            for i in cands
+            if i + 1 in cands and max(sim((i,), (j,)), sim((i + 1,), (j,))) >= p.join_floor
+        }
+    )
+    if pairs:
+        base = len(l_index)
+        l_index.update({g: base + n for n, g in enumerate(pairs)})
+        el = np.concatenate([el, enc.encode([_sentence_text(left, g) for g in pairs])])
+
     free_vecs = el[: len(free_left)] if free_left else np.empty((0, 512), np.float32)
     proposals: list[tuple[float, int, tuple[int, ...], bool]] = []  # (sim, j, sources, moved)
-    window_of = dict(jobs)
     for j in free_right + weak:
         base = 0.0
         if j in sent_links:
             base = sim(tuple(sent_links[j]), (j,))
             stage.found[j] = _Found(round(base, 4), WORDS)
         cands = window_of.get(j)
-        if j in sent_links:
-            lo, hi = _window_of(j, sent_links, len(left.sentences), len(right.sentences))
-            cands = [i for i in range(lo, hi) if i not in used]
         best: tuple[float, tuple[int, ...]] | None = None
         runner_up = -1.0
         for i in cands or ():
@@ -613,7 +637,8 @@ def _same_language(
 
 
 def _long_enough(seg: Segmented, n: int) -> list[bool]:
-    return [sum(seg.is_word[t] for t in rng) >= n for rng in seg.sentence_tokens]
+    is_word = seg.is_word
+    return [sum(is_word[rng.start : rng.stop]) >= n for rng in seg.sentence_tokens]
 
 
 def _same_tokens(left: Segmented, right: Segmented, i: int, j: int) -> bool:
