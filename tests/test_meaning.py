@@ -338,3 +338,14 @@ def test_prepared_tokenizer_gives_the_same_embeddings(
     third.cache.path = tmp_path / "a" / "embeddings.sqlite3"
     (tmp_path / "a" / "embeddings.sqlite3").unlink()
     assert (third.encode(sentences) == reference).all()
+
+
+def test_html_labels_a_sentence_linked_by_meaning() -> None:
+    from textver.report.html import render_html
+
+    c = compare(Version("a", "a.txt", REWORDED_LEFT), Version("b", "b.txt", REWORDED_RIGHT))
+    html = render_html(c)
+    span = html[html.index('data-label="reworded sentence"') :]
+    span = span[: span.index("</span>")]
+    assert 'data-note="by meaning 0.' in span
+    assert "<del>Fishermen leave</del>" in span  # its word diff is shown
