@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textver.errors import TextverError
+from textver.language import normalise as normalise_language
 
 if TYPE_CHECKING:
     import numpy as np
@@ -342,7 +343,7 @@ def shared_encoder() -> Encoder:
 
 def base_language(code: str | None) -> str | None:
     """ "pt-BR" -> "pt": the language, without the region or script a store may record."""
-    return code.replace("_", "-").split("-")[0].lower() or None if code else None
+    return normalise_language(code) if code else None
 
 
 # --- the stage ----------------------------------------------------------------------------------
