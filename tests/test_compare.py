@@ -20,7 +20,11 @@ def as_json(left: str, right: str, **kw) -> dict:
 
 def check_contract(d: dict) -> None:
     assert d["format"] == "textver.comparison" and d["version"] == 1
-    assert set(d) == {"format", "version", "left", "right", "alignment", "changes", "stats"}
+    keys = {"format", "version", "left", "right", "alignment", "changes", "stats"}
+    meaning = "meaning" in d  # present only when sentences were compared by meaning
+    assert set(d) == (keys | {"meaning"} if meaning else keys)
+    if meaning:
+        assert set(d["meaning"]) == {"model", "languages", "cross_language"}
     for side in ("left", "right"):
         s = d[side]
         assert set(s) == {"label", "source", "sha256", "words", "text", "paragraphs"}
@@ -34,6 +38,7 @@ def check_contract(d: dict) -> None:
             last = end
         assert all(c or ch.isspace() for c, ch in zip(covered, s["text"], strict=True))
     kinds = {"equal", "changed", "deleted", "inserted", "split", "merged"}
+    kinds |= {"translated"} if meaning else set()
     for side in ("left", "right"):
         seen = sorted(i for rec in d["alignment"] for i in rec[side])
         assert seen == list(range(len(d[side]["paragraphs"])))
@@ -47,7 +52,10 @@ def check_contract(d: dict) -> None:
         if rec["kind"] == "merged":
             assert len(rec["left"]) >= len(rec["right"]) > 0
         for sl in rec["sentences"]:
-            assert sl["kind"] in {"equal", "changed", "deleted", "inserted"}
+            assert sl["kind"] in {"equal", "changed", "deleted", "inserted"} | (
+                {"translated"} if meaning else set()
+            )
+            assert ("method" in sl) == ("similarity" in sl) == meaning
             for side in ("left", "right"):
                 for start, end in sl[side]:
                     assert any(

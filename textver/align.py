@@ -23,13 +23,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, pairwise
 from operator import neg
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
 from textver.language import FUNCTION_WORDS, NON_LATIN
 from textver.segment import Segmented
 
 _T = TypeVar("_T")
+
+if TYPE_CHECKING:
+    from textver.meaning import Stage
 
 # Function words, and the connectives editors add or drop ("However,"), carry no evidence
 # that two sentences are the same passage.
@@ -292,13 +295,18 @@ class _Side:
 class SentenceLink:
     """A group of left sentences and the right sentences made from them (either may be empty).
 
-    ``ops`` is the word diff of the group, with absolute token indices on both sides.
+    ``ops`` is the word diff of the group, with absolute token indices on both sides.  Once the
+    meaning stage has run (textver.meaning), a linked group also says how it was linked
+    (``method``: identical | words | meaning) and, where measured, its ``similarity`` by meaning;
+    a group linked across languages is ``translated``, with one TRANSLATED run as its ``ops``.
     """
 
     left: list[int]
     right: list[int]
-    kind: str  # equal | changed | deleted | inserted
+    kind: str  # equal | changed | deleted | inserted | translated
     ops: list[Opcode]
+    method: str | None = None
+    similarity: float | None = None
 
 
 @dataclass(slots=True)
@@ -307,7 +315,7 @@ class Link:
 
     left: list[int]
     right: list[int]
-    kind: str  # equal | changed | deleted | inserted | split | merged
+    kind: str  # equal | changed | deleted | inserted | split | merged | translated
     moved: bool
     similarity: float
     sentences: list[SentenceLink]
@@ -873,6 +881,7 @@ def align(
     params: AlignParams = DEFAULT_PARAMS,
     *,
     stages: Sequence[LinkStage] = (),
+    meaning: Stage | None = None,
 ) -> list[Link]:
     """Alignment records covering every paragraph of both texts exactly once.
 
@@ -880,7 +889,8 @@ def align(
     record that precedes it in the right text.  ``languages`` (ISO 639-1 codes, None when not
     known, which is read as English) choose each side's stemmer and function words; ``params``
     holds every threshold (see AlignParams); ``stages`` link, after the lexical stages,
-    sentences those left unlinked.
+    sentences those left unlinked.  ``meaning``: the stage that links by meaning what words
+    cannot (textver.meaning), run on the lexical result; it decides itself whether it is needed.
     """
     if languages[0] == languages[1]:
         L_table = R_table = feature_table(chain(left.keys, right.keys), languages[0])
@@ -895,11 +905,15 @@ def align(
     L, R = _Side.build(left, L_table, sig_ids), _Side.build(right, R_table, sig_ids)
     del L_table, R_table, sig_ids
     sent_links = _link_sentences(L, R, params, stages)
+    if meaning is not None:
+        meaning.link(left, right, sent_links)
     L.feats.clear()  # what follows needs only the ids and the word counts
     R.feats.clear()
 
     records = _paragraph_records(left, right, L, R, sent_links, params)
     out = [_build_link(left, right, L, R, ps, qs, sent_links) for ps, qs in records]
+    if meaning is not None:
+        meaning.annotate(out)
     _mark_moves(out)
     return _reading_order(out)
 

@@ -411,6 +411,14 @@ def verify(ctx: click.Context, repair: bool) -> None:
     help="Write the report to FILE (- for standard output).",
 )
 @click.option("--strict", is_flag=True, help="Count typographic differences (quotes, dashes).")
+@click.option(
+    "--meaning",
+    type=click.Choice(["auto", "on", "off"]),
+    default="auto",
+    show_default=True,
+    help="Link sentences by meaning: where words do not decide and across languages (auto), "
+    "also for weakly linked sentences (on), or never (off).  Two REFs only.",
+)
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a TTY).")
 @click.option("--selector", metavar="CSS", help="CSS selector of the article in HTML pages.")
 @click.option("--encoding", metavar="ENC", help="Encoding of text files, if not detectable.")
@@ -425,6 +433,7 @@ def compare(
     fmt: str,
     output: Path | None,
     strict: bool,
+    meaning: str,
     color: bool | None,
     selector: str | None,
     encoding: str | None,
@@ -452,7 +461,7 @@ def compare(
                 left, right = right, left
         from textver.compare import compare as compare_versions
 
-        comparison = compare_versions(left, right, strict=strict)
+        comparison = compare_versions(left, right, strict=strict, meaning=meaning)
         if fmt == "json":
             _emit(output, _json(comparison.to_dict()))
         elif fmt == "text":

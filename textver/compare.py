@@ -17,6 +17,7 @@ from functools import cached_property
 from textver.align import DEFAULT_PARAMS, AlignParams, Link, SentenceLink, align
 from textver.diff import DELETE, EQUAL, INSERT
 from textver.language import language_of
+from textver.meaning import MODES, TRANSLATED, Stage
 from textver.segment import Segmented, segment
 from textver.version import Version
 
@@ -46,6 +47,7 @@ class Comparison:
     right_seg: Segmented
     links: list[Link]
     strict: bool = False
+    meaning: dict | None = None  # model and languages, when the meaning stage ran (see to_dict)
 
     @cached_property
     def deleted_tokens(self) -> bytearray:
@@ -109,6 +111,7 @@ class Comparison:
             "version": FORMAT_VERSION,
             "left": _side(self.left, self.left_seg),
             "right": _side(self.right, self.right_seg),
+            **({"meaning": self.meaning} if self.meaning else {}),
             "alignment": [self._link_dict(lk) for lk in self.links],
             "changes": [
                 {"op": c.op, ("left" if c.op == "delete" else "right"): [c.start, c.end]}
@@ -129,6 +132,8 @@ class Comparison:
                     "left": [list(self.left_seg.sentences[s]) for s in sl.left],
                     "right": [list(self.right_seg.sentences[s]) for s in sl.right],
                     "kind": sl.kind,
+                    # Only once the meaning stage ran, so a lexical comparison is unchanged.
+                    **({"method": sl.method, "similarity": sl.similarity} if self.meaning else {}),
                 }
                 for sl in link.sentences
             ],
@@ -136,7 +141,8 @@ class Comparison:
 
     def pieces(self, sl: SentenceLink) -> list[tuple[str, str]]:
         """The sentence group as one run of text: ``(kind, text)`` pieces, kind in
-        ``equal``/``delete``/``insert``; equal text is taken from the left side.
+        ``equal``/``delete``/``insert``; equal text is taken from the left side, and so is a
+        group linked across languages (its right text is the right side's own sentences).
 
         This is the single place that turns token runs back into readable text for the inline
         views of every renderer.
@@ -148,7 +154,7 @@ class Comparison:
             if op == INSERT:
                 out.append(("insert", rtext[rt.start(b0) : rt.end(b1 - 1)]))
             else:
-                kind = "equal" if op == EQUAL else "delete"
+                kind = "equal" if op in (EQUAL, TRANSLATED) else "delete"
                 out.append((kind, ltext[lt.start(a0) : lt.end(a1 - 1)]))
         return out
 
@@ -169,18 +175,24 @@ def compare(
     right: Version,
     *,
     strict: bool = False,
+    meaning: str = "auto",
     params: AlignParams = DEFAULT_PARAMS,
 ) -> Comparison:
     """Compare two versions; ``strict`` makes differences of typography count as changes,
     ``params`` are the aligner's thresholds (textver.align.AlignParams).
 
     Each side's language (textver.language.language_of: the store's ``language`` field, else
-    detected) chooses the stemmer and function words the aligner uses for it.
+    detected) chooses the stemmer and function words the aligner uses for it.  ``meaning``
+    says when sentences are linked by meaning (textver.meaning): ``"auto"`` where words do not
+    decide and whenever the two versions are in different languages, ``"on"`` also for weakly
+    linked sentences, ``"off"`` never.
     """
+    if meaning not in MODES:
+        raise ValueError(f"meaning must be one of {', '.join(MODES)}, not {meaning!r}")
     with without_cycle_collector():
         left_seg = segment(left.text, strict=strict)
         right_seg = segment(right.text, strict=strict)
-    return build(left, right, left_seg, right_seg, strict, params=params)
+    return build(left, right, left_seg, right_seg, strict, meaning=meaning, params=params)
 
 
 def build(
@@ -190,13 +202,16 @@ def build(
     right_seg: Segmented,
     strict: bool,
     *,
+    meaning: str = "off",
     params: AlignParams = DEFAULT_PARAMS,
 ) -> Comparison:
     """Compare versions already segmented (a collation segments each edition only once)."""
     languages = (language_of(left), language_of(right))
+    stage = Stage(meaning, languages) if meaning != "off" else None
     with without_cycle_collector():
-        links = align(left_seg, right_seg, languages, params)
-    return Comparison(left, right, left_seg, right_seg, links, strict)
+        links = align(left_seg, right_seg, languages, params, meaning=stage)
+    info = stage.info() if stage else None
+    return Comparison(left, right, left_seg, right_seg, links, strict, info)
 
 
 @contextmanager

@@ -11,14 +11,16 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from textver.align import Link, SentenceLink
 from textver.compare import Comparison
+from textver.meaning import MEANING
 from textver.segment import count_words
 from textver.version import Version
 
+TRANSLATED = "translated"  # a passage linked to its counterpart in another language
 # Paragraph-level vocabulary (keyed by Link.kind), plus MOVED for records that travelled.
 PARAGRAPH_LABELS = {
     "equal": "unchanged",
@@ -27,6 +29,7 @@ PARAGRAPH_LABELS = {
     "inserted": "added paragraph",
     "split": "split",
     "merged": "merged",
+    "translated": TRANSLATED,
 }
 MOVED = "moved"
 MOVED_HERE = "moved here"  # kind of the marker row where a moved passage now stands
@@ -75,10 +78,27 @@ class Run:
 
 @dataclass
 class Group:
-    """A sentence group as one cell shows it: its runs, and its change if it is one."""
+    """A sentence group as one cell shows it: its runs, and its change if it is one.
+
+    ``note`` says how a group linked by meaning was linked ("by meaning 0.74"), since its
+    words alone would not have linked it."""
 
     runs: list[Run]
     label: str | None = None
+    anchor: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A sentence group of a comparison across languages, side by side: no word diff, only
+    the two texts, their similarity by meaning, and the change if it is one (a dropped or an
+    added sentence; ``label`` TRANSLATED for a kept one)."""
+
+    label: str
+    left: str
+    right: str
+    similarity: float | None
     anchor: str | None = None
 
 
@@ -131,10 +151,11 @@ class Row:
     moved_link: str | None = None  # a move: id of its destination marker; a marker: the move
     marker_id: str | None = None
     unchanged_run: int = 0  # on the last unchanged row of a run: how many rows the run holds
+    pairs: list[Pair] = field(default_factory=list)  # across languages: the groups side by side
 
     @property
     def changed(self) -> bool:
-        return self.kind != "unchanged" or self.moved
+        return self.kind not in ("unchanged", TRANSLATED) or self.moved
 
     @property
     def labels(self) -> list[str]:
@@ -174,6 +195,7 @@ class Summary:
     merges: int
     counts: list[tuple[str, int]]  # changes by label, in LABEL_ORDER
     largest_cuts: list[Edit]
+    meaning: str | None = None  # how sentences were linked by meaning, in a sentence, if they were
 
 
 @dataclass(frozen=True)
@@ -196,6 +218,7 @@ class Report:
     edits: list[Edit]
     minimap: list[Mark]
     strict: bool = False
+    cross_language: bool = False  # linked by meaning across languages: no word diff anywhere
 
 
 def sentence_label(kinds: set[str], sl: SentenceLink) -> str | None:
@@ -210,7 +233,7 @@ def sentence_label(kinds: set[str], sl: SentenceLink) -> str | None:
         return MERGED_SENTENCES
     if len(sl.right) > len(sl.left):
         return SPLIT_SENTENCE
-    if "delete" in kinds and "insert" in kinds:
+    if ("delete" in kinds and "insert" in kinds) or (sl.method == MEANING and kinds != {"equal"}):
         return REWORDED
     if "delete" in kinds:
         return SHORTENED
@@ -232,6 +255,7 @@ class _Builder:
         self.edits: list[Edit] = []
         self.ins_by_para = self._insert_runs()
         self.lpos = 0  # left offset reached, placing changes that have no left text
+        self.cross = bool(c.meaning and c.meaning.get("cross_language"))
 
     def _insert_runs(self) -> dict[int, list[tuple[int, int]]]:
         starts = [s for s, _ in self.rs.paragraphs]
@@ -293,6 +317,8 @@ class _Builder:
             return row
 
         whole = link.kind in ("deleted", "inserted")
+        if self.cross and not whole:
+            return self._pair_row(link, row, start)
         ordered = [(sl, self._runs(sl)) for sl in link.sentences]
         if whole or link.moved or link.kind in ("split", "merged"):
             record_label = MOVED if link.moved else kind
@@ -312,6 +338,8 @@ class _Builder:
             if label:
                 group.label = label
                 group.anchor = self._edit(label, runs, offset)
+                if sl.method == MEANING and sl.similarity is not None:
+                    group.note = f"by meaning {sl.similarity:.2f}"
                 for j in sl.right:
                     right_anchor[j] = (group.anchor, label)
             groups_by_para.setdefault(para, []).append(group)
@@ -322,6 +350,31 @@ class _Builder:
             row.left = [Para(None, groups_by_para.get(None, []))]
         row.right = [self._right_para(q, right_anchor) for q in link.right]
         return row
+
+    def _pair_row(self, link: Link, row: Row, start: int) -> Row:
+        """A record of a comparison across languages: each sentence group side by side."""
+        if link.moved:
+            runs = [Run("equal", self._ltext(p)) for p in link.left]
+            row.anchor = self._edit(MOVED, runs, start, words=False)
+            row.label = MOVED
+        for sl in link.sentences:
+            ltext = " ".join(self._sentence(self.ls, self.lt, s) for s in sl.left)
+            rtext = " ".join(self._sentence(self.rs, self.rt, s) for s in sl.right)
+            if sl.left and sl.right:
+                row.pairs.append(Pair(TRANSLATED, ltext, rtext, sl.similarity))
+                continue
+            label = DROPPED_SENTENCE if sl.left else ADDED_SENTENCE
+            runs = [Run("delete", ltext)] if sl.left else [Run("insert", rtext)]
+            offset = self.ls.sentences[sl.left[0]][0] if sl.left else start
+            anchor = self._edit(label, runs, offset)
+            row.pairs.append(Pair(label, ltext, rtext, None, anchor))
+        self.lpos = self.ls.paragraphs[link.left[-1]][1]
+        return row
+
+    @staticmethod
+    def _sentence(seg: Any, text: str, s: int) -> str:
+        a, b = seg.sentences[s]
+        return text[a:b]
 
     def _ltext(self, p: int) -> str:
         s, e = self.ls.paragraphs[p]
@@ -369,6 +422,7 @@ class _Builder:
             edits=self.edits,
             minimap=self._minimap(),
             strict=c.strict,
+            cross_language=self.cross,
         )
 
     def _with_move_markers(self, rows: list[Row]) -> list[Row]:
@@ -417,6 +471,7 @@ class _Builder:
             (e for e in self.edits if e.removed), key=lambda e: (-e.removed, int(e.anchor[1:]))
         )
         return Summary(
+            meaning=self._meaning_note(),
             stats=stats,
             kept_words=int(stats["left_words"]) - int(stats["removed_words"]),
             left_paragraphs=len(self.ls.paragraphs),
@@ -428,6 +483,33 @@ class _Builder:
             merges=sum(1 for lk in links if lk.kind == "merged"),
             counts=[(label, counts[label]) for label in LABEL_ORDER if counts[label]],
             largest_cuts=ranked[:10],
+        )
+
+    def _meaning_note(self) -> str | None:
+        """What the meaning stage did, said plainly for the summary."""
+        info = self.c.meaning
+        if not info:
+            return None
+        groups = [sl for lk in self.c.links for sl in lk.sentences if sl.left and sl.right]
+        by_meaning = [sl for sl in groups if sl.method == MEANING]
+        kept = sum(len(sl.left) for sl in by_meaning)
+        if not self.cross:
+            return (
+                f"{kept:,} sentence{'s' if kept != 1 else ''} linked by meaning "
+                f"({info['model']}), where the words alone could not link them."
+            )
+        left_n, right_n = len(self.ls.sentences), len(self.rs.sentences)
+        linked_r = sum(len(sl.right) for sl in groups)
+        sims = [sl.similarity for sl in by_meaning if sl.similarity is not None]
+        mean = f", mean similarity {sum(sims) / len(sims):.2f}" if sims else ""
+        langs = " → ".join(str(x or "?") for x in info["languages"])
+        kept_l = sum(len(sl.left) for sl in groups)
+        return (
+            f"Across languages ({langs}): {kept_l:,} of {left_n:,} sentences of "
+            f"{self.c.left.label} kept in {linked_r:,} of {right_n:,} sentences of "
+            f"{self.c.right.label}, linked by meaning ({info['model']}{mean}); "
+            f"{left_n - kept_l:,} dropped, {right_n - linked_r:,} added. There is no word "
+            f"diff between languages: a kept sentence's words all count as kept."
         )
 
     def _minimap(self) -> list[Mark]:

@@ -13,7 +13,18 @@ from __future__ import annotations
 import click
 
 from textver.compare import Comparison
-from textver.report.model import MOVED_HERE, Group, Para, Report, Row, Run, build, joined
+from textver.report.model import (
+    MOVED_HERE,
+    TRANSLATED,
+    Group,
+    Pair,
+    Para,
+    Report,
+    Row,
+    Run,
+    build,
+    joined,
+)
 from textver.visible import visible
 
 
@@ -65,6 +76,8 @@ class _Text:
             f"added {s.added_paragraphs:,}; moved {st['moved_paragraphs']:,}, "
             f"split {s.splits:,}, merged {s.merges:,}",
         ]
+        if s.meaning:
+            lines.append(f"meaning     {visible(s.meaning)}")
         if s.counts:
             total = sum(n for _, n in s.counts)
             lines.append(f"changes     {total:,}: " + ", ".join(f"{k} {n:,}" for k, n in s.counts))
@@ -77,6 +90,8 @@ class _Text:
         return lines
 
     def row(self, row: Row) -> list[str]:
+        if row.pairs:
+            return self.pair_row(row)
         if not row.changed:
             if row.unchanged_run:
                 return [
@@ -128,8 +143,35 @@ class _Text:
             lines.append(self.style(f"  … {_plural(quiet, 'unchanged sentence')} …", dim=True))
         return lines
 
+    def pair_row(self, row: Row) -> list[str]:
+        """Across languages every linked passage is shown, its two texts one above the other
+        (a terminal is too narrow for two columns of prose), and no word diff."""
+        head = f"{_paras(row.left_numbers)} → {_paras(row.right_numbers)}  " + " · ".join(
+            row.labels
+        )
+        if row.similarity:
+            head += f" · similarity {row.similarity:.2f}"
+        if row.anchor:
+            head += f"  [{row.anchor}]"
+        lines = [self.style(head, bold=True)]
+        for p in row.pairs:
+            lines.extend(self.pair(p))
+        lines.append("")
+        return lines
+
+    def pair(self, p: Pair) -> list[str]:
+        left, right = visible(" ".join(p.left.split())), visible(" ".join(p.right.split()))
+        if p.label == TRANSLATED:
+            sim = f"{p.similarity:.2f}" if p.similarity is not None else "    "
+            return [f"  kept {sim}  {left}", f"         →  {right}"]
+        tag = self.style(f"[{p.anchor} {p.label}]", fg="yellow")
+        if p.left:
+            return [f"  {tag} " + self.runs([Run("delete", p.left)])]
+        return [f"  {tag} " + self.runs([Run("insert", p.right)])]
+
     def group(self, g: Group) -> str:
-        tag = self.style(f"[{g.anchor} {g.label}]", fg="yellow")
+        label = f"{g.label} · {g.note}" if g.note else g.label
+        tag = self.style(f"[{g.anchor} {label}]", fg="yellow")
         return f"  {tag} {self.runs(g.runs)}"
 
     def runs(self, runs: list[Run]) -> str:

