@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, pairwise
 from operator import neg
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
 from textver.language import FUNCTION_WORDS, NON_LATIN
@@ -31,8 +31,6 @@ from textver.segment import Segmented
 
 _T = TypeVar("_T")
 
-if TYPE_CHECKING:
-    from textver.meaning import Stage
 
 # Function words, and the connectives editors add or drop ("However,"), carry no evidence
 # that two sentences are the same passage.
@@ -533,7 +531,11 @@ class LinkState:
 
 
 LinkStage = Callable[[LinkState], None]
-"""A stage of sentence linking: reads a LinkState and adds links (and their scores) to it."""
+"""A stage of sentence linking: reads a LinkState and adds links (and their scores) to it.
+
+It runs after the lexical stages and before look-alike splits are dropped; if it also has an
+``annotate(links)`` method, align() calls it with the records before marking moves (the meaning
+stage labels each sentence group with how it was linked there)."""
 
 
 def _link_sentences(
@@ -881,7 +883,6 @@ def align(
     params: AlignParams = DEFAULT_PARAMS,
     *,
     stages: Sequence[LinkStage] = (),
-    meaning: Stage | None = None,
 ) -> list[Link]:
     """Alignment records covering every paragraph of both texts exactly once.
 
@@ -889,8 +890,8 @@ def align(
     record that precedes it in the right text.  ``languages`` (ISO 639-1 codes, None when not
     known, which is read as English) choose each side's stemmer and function words; ``params``
     holds every threshold (see AlignParams); ``stages`` link, after the lexical stages,
-    sentences those left unlinked.  ``meaning``: the stage that links by meaning what words
-    cannot (textver.meaning), run on the lexical result; it decides itself whether it is needed.
+    sentences those left unlinked (textver.meaning's Stage links by meaning what words cannot);
+    a stage with an ``annotate(links)`` method is also shown the records before moves are marked.
     """
     if languages[0] == languages[1]:
         L_table = R_table = feature_table(chain(left.keys, right.keys), languages[0])
@@ -905,15 +906,15 @@ def align(
     L, R = _Side.build(left, L_table, sig_ids), _Side.build(right, R_table, sig_ids)
     del L_table, R_table, sig_ids
     sent_links = _link_sentences(L, R, params, stages)
-    if meaning is not None:
-        meaning.link(left, right, sent_links)
     L.feats.clear()  # what follows needs only the ids and the word counts
     R.feats.clear()
 
     records = _paragraph_records(left, right, L, R, sent_links, params)
     out = [_build_link(left, right, L, R, ps, qs, sent_links) for ps, qs in records]
-    if meaning is not None:
-        meaning.annotate(out)
+    for stage in stages:
+        annotate = getattr(stage, "annotate", None)
+        if annotate is not None:
+            annotate(out)
     _mark_moves(out)
     return _reading_order(out)
 

@@ -209,7 +209,7 @@ def build(
     languages = (language_of(left), language_of(right))
     stage = Stage(meaning, languages) if meaning != "off" else None
     with without_cycle_collector():
-        links = align(left_seg, right_seg, languages, params, meaning=stage)
+        links = align(left_seg, right_seg, languages, params, stages=(stage,) if stage else ())
     info = stage.info() if stage else None
     return Comparison(left, right, left_seg, right_seg, links, strict, info)
 

@@ -46,7 +46,7 @@ from textver.language import normalise as normalise_language
 if TYPE_CHECKING:
     import numpy as np
 
-    from textver.align import Link
+    from textver.align import Link, LinkState
     from textver.segment import Segmented
 
 # Opcode of a sentence group linked across languages: (TRANSLATED, a_lo, a_hi, b_lo, b_hi)
@@ -389,6 +389,17 @@ class Stage:
             "languages": [base_language(x) for x in self.languages],
             "cross_language": self.cross,
         }
+
+    def __call__(self, state: LinkState) -> None:
+        """The aligner's stage (textver.align.LinkStage): link by meaning what the lexical
+        stages left, and score each such link as a similarity link, so that look-alike
+        splits are judged on it like on the lexical ones."""
+        self.link(state.left.seg, state.right.seg, state.links)
+        if self.cross:  # every link was replaced: only the new ones have scores
+            state.scores.clear()
+        for j, found in self.found.items():
+            if j in state.links and (self.cross or found.method == MEANING):
+                state.scores[j] = found.similarity
 
     def link(self, left: Segmented, right: Segmented, sent_links: dict[int, list[int]]) -> None:
         """Add (or, across languages, replace) entries of the lexical ``sent_links``."""
