@@ -366,7 +366,7 @@ class DisjointSets(Generic[_T]):
 
 
 def heaviest_chain(
-    points: Sequence[tuple[int, int]], weights: Sequence[int] | None = None
+    points: Sequence[tuple[int, int]], weights: Sequence[float] | None = None
 ) -> list[int]:
     """Indices of the heaviest chain of ``points`` increasing strictly in both coordinates.
 

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textver.align import heaviest_chain
 from textver.errors import TextverError
 from textver.language import normalise as normalise_language
 
@@ -729,7 +730,11 @@ def _cross_language(
             scored = sorted(((float(block[r, i]), int(i)) for i in row), reverse=True)
             best_for[j] = scored
             pairs.extend((i, j, s) for s, i in scored if s >= p.cross_similarity)
-    chain = _heaviest_chain(pairs, p.chain_bias)
+    # The heaviest chain of pairs in order on both sides, each weighing its similarity less
+    # chain_bias (positive with the default thresholds, pairs being at least cross_similarity).
+    pairs.sort()
+    order = heaviest_chain([(i, j) for i, j, _ in pairs], [s - p.chain_bias for _, _, s in pairs])
+    chain = [pairs[k] for k in order]
     sent_links.clear()
     for i, j, s in chain:
         sent_links[j] = [i]
@@ -791,40 +796,3 @@ def _join_neighbours(
                 sent_links[j2] = [i]
                 stage.found[j2] = _Found(round(s, 4), MEANING, stage.found[j].moved)
                 stage.found[j] = _Found(round(s, 4), MEANING, stage.found[j].moved)
-
-
-def _heaviest_chain(
-    pairs: list[tuple[int, int, float]], bias: float
-) -> list[tuple[int, int, float]]:
-    """The chain of ``(i, j, similarity)`` pairs strictly increasing in both ``i`` and ``j``
-    with the largest total of ``similarity - bias`` (a weighted longest increasing
-    subsequence over a Fenwick tree of prefix maxima: O(P log P) for P candidate pairs)."""
-    if not pairs:
-        return []
-    order = sorted(range(len(pairs)), key=lambda k: (pairs[k][0], -pairs[k][1]))
-    ranks = {j: r + 1 for r, j in enumerate(sorted({p[1] for p in pairs}))}
-    size = len(ranks)
-    tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)
-    prev = [-1] * len(pairs)
-    total = [0.0] * len(pairs)
-    for k in order:
-        _i, j, s = pairs[k]
-        pos, best = ranks[j] - 1, (0.0, -1)
-        while pos > 0:
-            if tree[pos] > best:
-                best = tree[pos]
-            pos -= pos & -pos
-        prev[k] = best[1]
-        total[k] = best[0] + s - bias
-        val = (total[k], k)
-        pos = ranks[j]
-        while pos <= size:
-            if val > tree[pos]:
-                tree[pos] = val
-            pos += pos & -pos
-    k = max(range(len(pairs)), key=lambda x: (total[x], -x))
-    out = []
-    while k >= 0:
-        out.append(pairs[k])
-        k = prev[k]
-    return out[::-1]
