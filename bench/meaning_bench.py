@@ -6,10 +6,7 @@ paragraph boundary after 6,000 words, against the Russian translation of the sam
 abridged to about 1,000 words (every few paragraphs kept, one of them moved).  Each figure is a
 whole ``textver compare --format json`` process, the median of several runs:
 
-* cold: an empty cache folder, so the model is loaded and every sentence embedded (the first
-  comparison ever made on a machine also prepares the tokenizer's tables for later runs);
-* cold embeddings: no embedding cached, but the tokenizer prepared by an earlier run (the first
-  comparison of a new pair on a machine that has compared something before);
+* cold: an empty cache folder, so the model is loaded and every sentence embedded;
 * cached: the cache warm from an earlier run, so the model is not loaded at all;
 * ``--meaning off`` on the same pair and ``python -c pass``, as baselines measured in the same
   run (the first is what a lexical comparison costs, the second starting Python).
@@ -23,7 +20,6 @@ import argparse
 import gzip
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -105,17 +101,11 @@ def main() -> int:
         out = work / "out.json"
         cmd = [sys.executable, "-m", "textver", "compare", "en.txt", "ru.txt", "--format", "json"]
         cmd += ["-o", str(out)]
-        cold, prepared, warm, lexical, bare = [], [], [], [], []
+        cold, warm, lexical, bare = [], [], [], []
         warm_cache = work / "warm"
         _run(cmd, warm_cache, work)  # fills the warm cache
-        tokenizer = next((warm_cache / "textver").glob("*-tokenizer-*"), None)
         for n in range(opts.runs):  # interleaved, so a busy moment hits every figure alike
             cold.append(_run(cmd, work / f"cold{n}", work))
-            folder = work / f"prepared{n}" / "textver"
-            folder.mkdir(parents=True)
-            if tokenizer:
-                shutil.copy(tokenizer, folder / tokenizer.name)
-            prepared.append(_run(cmd, folder.parent, work))
             warm.append(_run(cmd, warm_cache, work))
             off = [*cmd[:-1], str(work / "off.json"), "--meaning", "off"]
             lexical.append(_run(off, warm_cache, work))
@@ -136,7 +126,6 @@ def main() -> int:
     print(f"whole process, medians of {opts.runs} (interleaved):")
     print(f"  cold (empty cache, model loaded)  {med(cold):6.2f} s   target < 3 s: "
           f"{'met' if med(cold) < 3 else 'MISSED'}")  # fmt: skip
-    print(f"  cold embeddings, tokenizer ready  {med(prepared):6.2f} s")
     print(f"  cached (model not loaded)         {med(warm):6.2f} s   target < 1 s: "
           f"{'met' if med(warm) < 1 else 'MISSED'}")  # fmt: skip
     print(f"  --meaning off (lexical only)      {med(lexical):6.2f} s")

