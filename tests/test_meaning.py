@@ -229,6 +229,57 @@ def test_unwritable_cache_is_skipped(tmp_path: Path) -> None:
     assert v.shape == (2, 512) and enc.loaded
 
 
+def test_a_damaged_cache_row_is_embedded_again(tmp_path: Path) -> None:
+    import sqlite3
+
+    sentences = ["The bell was cast far away.", "A second sentence of the test."]
+    path = tmp_path / "embeddings.sqlite3"
+    reference = Encoder(EmbeddingCache(path)).encode(sentences)
+    db = sqlite3.connect(path)
+    db.execute("UPDATE embedding SET vector = substr(vector, 1, 100)")  # a truncated row
+    db.commit()
+    db.close()
+    again = Encoder(EmbeddingCache(path))
+    assert (again.encode(sentences) == reference).all() and again.loaded
+    # ... and the good vectors were written back: a third encoder needs no model.
+    third = Encoder(EmbeddingCache(path))
+    assert (third.encode(sentences) == reference).all() and not third.loaded
+
+
+def test_the_cache_serves_other_threads(tmp_path: Path) -> None:
+    import threading
+
+    cache = EmbeddingCache(tmp_path / "embeddings.sqlite3")
+    Encoder(cache).encode(["Made in the main thread."])
+    seen: list[bool] = []
+
+    def other() -> None:
+        enc = Encoder(cache)
+        enc.encode(["Made in the main thread.", "Made in another thread."])
+        seen.append(enc.loaded)
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    assert seen == [True] and not cache._off
+    last = Encoder(cache)
+    last.encode(["Made in another thread."])
+    assert not last.loaded  # the other thread's vector was stored
+
+
+def test_a_missing_tokenizer_library_is_a_one_line_error(tmp_path: Path) -> None:
+    code = "import sys; sys.modules['sentencepiece'] = None\nfrom textver.cli import main; main()"
+    (tmp_path / "a.txt").write_text(REWORDED_LEFT, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(REWORDED_RIGHT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    r = subprocess.run(
+        [sys.executable, "-c", code, "compare", "a.txt", "b.txt", "--format", "json"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and "sentencepiece" in r.stderr and "--meaning off" in r.stderr
+
+
 def test_reworded_sentence_in_the_report_shows_its_word_diff() -> None:
     from textver.report.text import render_text
 

