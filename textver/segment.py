@@ -316,18 +316,29 @@ def segment(text: str, *, strict: bool = False) -> Segmented:
     sentence_paragraph = array("q")
     paragraph_sentences = Ranges()
     sentence_tokens = Ranges()
+    # A paragraph can hold a sentence boundary only if a candidate end lies inside it (not at
+    # its end): a file of one-line paragraphs then takes the one-sentence path throughout.
+    ends = [m.end() for m in _END.finditer(text)]
+    n_ends = len(ends)
+    st_bounds, sp_bounds = sentence_tokens._bounds, paragraph_sentences._bounds
     t = 0
-    first = 0
+    e = 0
     for p, (pstart, pend) in enumerate(paragraphs):
-        for s_start, s_end in sentence_spans(text, pstart, pend):
+        while e < n_ends and ends[e] <= pstart:
+            e += 1
+        first = len(sentence_paragraph)
+        if e < n_ends and ends[e] < pend:
+            spans = sentence_spans(text, pstart, pend)
+        else:
+            spans = ((pstart, pend),)
+        for s_start, s_end in spans:
             stop = bisect_left(starts, s_end, t)
             if stop > t:
                 sentences.extend((s_start, s_end))
                 sentence_paragraph.append(p)
-                sentence_tokens.append(range(t, stop))
+                st_bounds.extend((t, stop))
             t = stop
-        paragraph_sentences.append(range(first, len(sentence_paragraph)))
-        first = len(sentence_paragraph)
+        sp_bounds.extend((first, len(sentence_paragraph)))
     tokens = Spans(bounds)
     return Segmented(
         text,
