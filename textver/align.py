@@ -585,12 +585,18 @@ def _link_identical(state: LinkState) -> None:
         by_sig[sig].append(i)
     used = {i for sources in links.values() for i in sources}
     indexed: dict[int, _Copies] = {}
+    r_para = state.right.seg.sentence_paragraph
+    n_right = len(r_para)
     for j, sig in enumerate(state.right.sigs):
         same = by_sig.get(sig)
         if j in links or not same:
             continue
         lo, hi = win.lo[j], win.hi[j]
-        near, paras = state.context(j)
+        para = r_para[j]
+        if (j > 0 and r_para[j - 1] == para) or (j + 1 < n_right and r_para[j + 1] == para):
+            near, paras = state.context(j)
+        else:
+            near, paras = set(), set()  # alone in its paragraph: no neighbours' links
         expected = win.expected[j]
         copies = indexed.get(sig)
         if copies is None and len(same) > _FEW_COPIES:
@@ -1027,7 +1033,10 @@ def _mark_moves(links: list[Link]) -> None:
     )
     if not points:
         return
-    on_chain = set(heaviest_chain([(p[0], p[1]) for p in points], [p[2] for p in points]))
+    in_place = heaviest_chain([(p[0], p[1]) for p in points], [p[2] for p in points])
+    if len(in_place) == len(points):
+        return  # every run in place
+    on_chain = set(in_place)
     for k, point in enumerate(points):
         if k not in on_chain:
             links[point[3]].moved = True
@@ -1186,6 +1195,8 @@ def _at(ranges: list[range], ends: list[int], k: int) -> int:
 def _reading_order(links: list[Link]) -> list[Link]:
     """Sort records by the left text, slotting each inserted record after its right neighbour."""
     two_sided = sorted((lk for lk in links if lk.left), key=lambda lk: lk.left[0])
+    if len(two_sided) == len(links):
+        return two_sided  # nothing inserted to slot in
     n_right = 1 + max((q for lk in links for q in lk.right), default=-1)
     record_of_right = [-1] * n_right
     for n, lk in enumerate(two_sided):
