@@ -90,16 +90,17 @@ class Comparison:
         first = next(found, None)
         if first is None:
             return runs
-        st_starts = seg.sentence_tokens._bounds[0::2]
-        p_starts = [st_starts[s] for s in seg.paragraph_sentences._bounds[0::2]]
+        st_bounds, ps_bounds = seg.sentence_tokens._bounds, seg.paragraph_sentences._bounds
+        p_starts = [st_bounds[2 * s] for s in ps_bounds[0::2]]
+        p_stops = [st_bounds[2 * s - 1] for s in ps_bounds[1::2]]  # seg.paragraph_tokens
         for m in chain((first,), found):
             start, stop = m.span()
             while start < stop:
                 p = bisect_right(p_starts, start) - 1
-                if p < 0 or start >= seg.paragraph_tokens(p).stop:  # in no paragraph
+                if p < 0 or start >= p_stops[p]:  # in no paragraph
                     start = p_starts[p + 1] if p + 1 < len(p_starts) else stop
                     continue
-                end = min(stop, seg.paragraph_tokens(p).stop)
+                end = min(stop, p_stops[p])
                 words = sum(seg.is_word[start:end])
                 runs.append(Change(op, seg.tokens.start(start), seg.tokens.end(end - 1), words))
                 start = end

@@ -283,6 +283,12 @@ class Segmented:
         return range(st.start(ps.start(p)), st.stop(ps.stop(p) - 1))
 
 
+# Below this average paragraph length (characters) one-sentence paragraphs are looked for and
+# added in bulk.  Longer paragraphs nearly all hold several sentences, and the scan for them
+# (one more regex pass over the text) would cost a book more than it saves.
+_BULK_BELOW = 400
+
+
 def _with_inner_end(text: str, p_starts: array, p_ends: array) -> list[int]:
     """The paragraphs (sorted) holding a candidate sentence end before their own end: only
     those can hold more than one sentence (a boundary is such an end followed by more)."""
@@ -341,7 +347,10 @@ def segment(text: str, *, strict: bool = False) -> Segmented:
     # of one-line paragraphs then has no Python loop per paragraph at all.
     para_bounds = array("q", chain.from_iterable(paragraphs))
     p_starts, p_ends = para_bounds[0::2], para_bounds[1::2]
-    several = _with_inner_end(text, p_starts, p_ends)
+    if len(text) < _BULK_BELOW * len(paragraphs):
+        several = _with_inner_end(text, p_starts, p_ends)
+    else:  # long paragraphs: all cut one by one
+        several = list(range(len(paragraphs)))
     st_bounds, sp_bounds = sentence_tokens._bounds, paragraph_sentences._bounds
     t = 0
     p = 0
