@@ -160,3 +160,28 @@ def test_random_edits_of_one_text_keep_the_contract(left: str, data: st.DataObje
     check_contract(d)
     if not any(rec["moved"] for rec in d["alignment"]):
         assert kept_words(d, "left", "delete") == kept_words(d, "right", "insert")
+
+
+def test_changes_are_cut_at_paragraphs() -> None:
+    """Deleted paragraphs side by side are one run of unmatched tokens; a change never spans
+    two paragraphs, so each is a change of its own (and a change inside a paragraph is not
+    stretched to the paragraph's end)."""
+    left = join(
+        [
+            "The harbour wall was rebuilt in stone.",
+            "A first paragraph that was dropped.",
+            "A second one dropped with it.",
+            "The pier was lengthened twice that year, and lamps were hung.",
+        ]
+    )
+    right = join(
+        [
+            "The harbour wall was rebuilt in stone.",
+            "The pier was lengthened twice, and lamps were hung.",
+        ]
+    )
+    c = compare(Version("a", "a.txt", left), Version("b", "b.txt", right))
+    seg = c.left_seg
+    deleted = [(ch.start, ch.end) for ch in c.changes if ch.op == "delete"]
+    assert deleted[:2] == [seg.paragraphs[1], seg.paragraphs[2]]
+    assert [left[a:b] for a, b in deleted[2:]] == ["that year"]

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from textver.segment import count_words, fold, paragraph_spans, segment, sentence_spans
 
@@ -96,3 +98,57 @@ def test_token_offsets_asked_one_at_a_time_match_a_full_walk() -> None:
     assert covered == [i for i, ch in enumerate(text) if not ch.isspace()]
     with pytest.raises(IndexError):
         seg.tokens[len(walked)]
+
+
+def _reference_sentences(text: str) -> list[tuple[int, int, int]]:
+    """Per sentence (paragraph, first token, token stop), sentence by sentence from the public
+    pieces: what segment() must give, whichever path it takes for a paragraph."""
+    seg = segment(text)
+    starts = [a for a, _ in seg.tokens]
+    out = []
+    t = 0
+    for p, (a, b) in enumerate(paragraph_spans(text)):
+        for _, end in sentence_spans(text, a, b):
+            stop = sum(1 for s in starts if s < end)
+            if stop > t:
+                out.append((p, t, stop))
+            t = stop
+    return out
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "One sentence only.",
+                "Two here. And another!",
+                "Mr. Smith stayed.",
+                "Ends with no stop",
+                "(a) first. (b) second.",
+                "\u201cQuoted.\u201d Then more?",
+                "Wait... What",
+            ]
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(["\n\n", "\n \n", " ", "\n"]),
+)
+def test_one_sentence_paragraphs_in_bulk_agree_with_sentence_spans(
+    pieces: list[str], sep: str
+) -> None:
+    """Runs of one-sentence paragraphs are added in bulk, the others sentence by sentence; the
+    result must be the same as cutting every paragraph with sentence_spans."""
+    text = sep.join(pieces) + "\n"
+    seg = segment(text)
+    got = [
+        (seg.sentence_paragraph[s], rng.start, rng.stop)
+        for s, rng in enumerate(seg.sentence_tokens)
+    ]
+    assert got == _reference_sentences(text)
+    assert [list(rng) for rng in seg.paragraph_sentences] == [
+        [s for s, p in enumerate(seg.sentence_paragraph) if p == q]
+        for q in range(len(seg.paragraphs))
+    ]
+    assert list(seg.sentences) == [
+        span for a, b in paragraph_spans(text) for span in sentence_spans(text, a, b)
+    ]

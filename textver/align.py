@@ -277,10 +277,20 @@ class _Side:
         rather than the tuples of keys themselves: those cost a hundred bytes a sentence."""
         side = cls(seg)
         keys, is_word = seg.keys, seg.is_word
+        # A repeated sentence (same keys, same word flags) has the same features and word
+        # count: worked out once per distinct sentence, and the frozenset shared.
+        seen: dict[int, tuple[bytearray, frozenset[str], int]] = {}
+        feats, sigs, words = side.feats, side.sigs, side.words
         for rng in seg.sentence_tokens:
-            side.feats.append(features(seg, table, rng.start, rng.stop))
-            side.sigs.append(sig_ids.setdefault(tuple(keys[rng.start : rng.stop]), len(sig_ids)))
-            side.words.append(sum(is_word[rng.start : rng.stop]))
+            lo, hi = rng.start, rng.stop
+            sig = sig_ids.setdefault(tuple(keys[lo:hi]), len(sig_ids))
+            flags = is_word[lo:hi]
+            known = seen.get(sig)
+            if known is None or known[0] != flags:
+                known = seen[sig] = (flags, features(seg, table, lo, hi), sum(flags))
+            feats.append(known[1])
+            sigs.append(sig)
+            words.append(known[2])
         return side
 
     def keys(self, s: int) -> list[str]:
@@ -575,20 +585,31 @@ def _link_identical(state: LinkState) -> None:
         by_sig[sig].append(i)
     used = {i for sources in links.values() for i in sources}
     indexed: dict[int, _Copies] = {}
+    r_para = state.right.seg.sentence_paragraph
+    n_right = len(r_para)
     for j, sig in enumerate(state.right.sigs):
         same = by_sig.get(sig)
         if j in links or not same:
             continue
         lo, hi = win.lo[j], win.hi[j]
-        near, paras = state.context(j)
+        para = r_para[j]
+        if (j > 0 and r_para[j - 1] == para) or (j + 1 < n_right and r_para[j + 1] == para):
+            near, paras = state.context(j)
+        else:
+            near, paras = set(), set()  # alone in its paragraph: no neighbours' links
         expected = win.expected[j]
-        preference = _preference(l_para, used, near, paras, lo, hi, expected)
         copies = indexed.get(sig)
         if copies is None and len(same) > _FEW_COPIES:
             copies = indexed[sig] = _Copies(same, used)
         if copies is None:
-            best = min(same, key=preference)
+            best = min(same, key=_preference(l_para, used, near, paras, lo, hi, expected))
+        elif not near and not paras:
+            # No neighbours to continue (a one-sentence paragraph): the best in the whole text
+            # is the only contender.
+            best = copies.best(lo, hi, expected)
+            copies.take(best)
         else:
+            preference = _preference(l_para, used, near, paras, lo, hi, expected)
             best = min(
                 sorted(copies.contenders(near, paras, L.seg, lo, hi, expected)), key=preference
             )
@@ -659,9 +680,13 @@ class _Copies:
         spans = [seg.paragraph_sentences[p] for p in paras]
         for a, b in [(bisect_left(at, s.start), bisect_left(at, s.stop)) for s in spans]:
             out.add(self._best(a, b, lo, hi, expected))
-        out.add(self._best(0, len(at), lo, hi, expected))
+        out.add(self.best(lo, hi, expected))
         out.discard(-1)
         return out
+
+    def best(self, lo: int, hi: int, expected: float) -> int:
+        """The best copy in the whole text by _best's order; -1 if there is none."""
+        return self._best(0, len(self.at), lo, hi, expected)
 
     def _best(self, a: int, b: int, lo: int, hi: int, expected: float) -> int:
         """Of the copies at positions ``a:b``, the first by (taken, outside ``lo:hi``, distance
@@ -939,8 +964,8 @@ def _paragraph_records(
             p = left.sentence_paragraph[i]
             l_share[p, q] += L.words[i] / len(sources)
             r_share[p, q] += R.words[j] / len(sources)
-    l_words = [sum(L.words[s] for s in rng) for rng in left.paragraph_sentences]
-    r_words = [sum(R.words[s] for s in rng) for rng in right.paragraph_sentences]
+    l_words = [sum(L.words[rng.start : rng.stop]) for rng in left.paragraph_sentences]
+    r_words = [sum(R.words[rng.start : rng.stop]) for rng in right.paragraph_sentences]
     # A link carrying a fair share of either paragraph joins the two.  A smaller one joins them
     # only if it is the strongest tie of one of them: the one sentence an abridgement kept of
     # a paragraph does, but a sentence an author moved between two paragraphs that each have
@@ -960,20 +985,29 @@ def _paragraph_records(
         or w == best_r[q]
     }
 
-    # Connected components of kept edges become records.
+    # Connected components of kept edges become records, in the order of their first edge.
+    # An edge whose two paragraphs have no other edge (a paragraph kept as it was) is a
+    # component by itself; only the others go through the union-find.
+    l_degree = Counter(p for p, _ in kept)
+    r_degree = Counter(q for _, q in kept)
     components: DisjointSets[int] = DisjointSets()  # left paragraph p is p, right q is ~q
     for p, q in kept:
-        components.union(p, ~q)
-    groups: dict[int, tuple[list[int], list[int]]] = {}
-    for node in components:
-        lst = groups.setdefault(components.find(node), ([], []))
-        if node >= 0:
-            lst[0].append(node)
-        else:
-            lst[1].append(~node)
-    records: list[tuple[list[int], list[int]]] = [
-        (sorted(a), sorted(b)) for a, b in groups.values()
-    ]
+        if l_degree[p] > 1 or r_degree[q] > 1:
+            components.union(p, ~q)
+    groups: list[tuple[Iterable[int], Iterable[int]]] = []
+    group_of_root: dict[int, tuple[set[int], set[int]]] = {}
+    for p, q in kept:
+        if l_degree[p] == 1 and r_degree[q] == 1:
+            groups.append(((p,), (q,)))
+            continue
+        root = components.find(p)
+        group = group_of_root.get(root)
+        if group is None:
+            group = group_of_root[root] = (set(), set())
+            groups.append(group)
+        group[0].add(p)
+        group[1].add(q)
+    records = [(sorted(a), sorted(b)) for a, b in groups]
     linked_l = {p for a, _ in records for p in a}
     linked_r = {q for _, b in records for q in b}
     records += [([p], []) for p in range(len(left.paragraphs)) if p not in linked_l]
@@ -999,7 +1033,10 @@ def _mark_moves(links: list[Link]) -> None:
     )
     if not points:
         return
-    on_chain = set(heaviest_chain([(p[0], p[1]) for p in points], [p[2] for p in points]))
+    in_place = heaviest_chain([(p[0], p[1]) for p in points], [p[2] for p in points])
+    if len(in_place) == len(points):
+        return  # every run in place
+    on_chain = set(in_place)
     for k, point in enumerate(points):
         if k not in on_chain:
             links[point[3]].moved = True
@@ -1158,6 +1195,8 @@ def _at(ranges: list[range], ends: list[int], k: int) -> int:
 def _reading_order(links: list[Link]) -> list[Link]:
     """Sort records by the left text, slotting each inserted record after its right neighbour."""
     two_sided = sorted((lk for lk in links if lk.left), key=lambda lk: lk.left[0])
+    if len(two_sided) == len(links):
+        return two_sided  # nothing inserted to slot in
     n_right = 1 + max((q for lk in links for q in lk.right), default=-1)
     record_of_right = [-1] * n_right
     for n, lk in enumerate(two_sided):

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import gc
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 from textver.align import DEFAULT_PARAMS, AlignParams, Link, SentenceLink, align
 from textver.diff import DELETE, EQUAL, INSERT
@@ -91,12 +93,26 @@ class Comparison:
     @staticmethod
     def _runs(op: str, seg: Segmented, flags: bytearray) -> list[Change]:
         runs: list[Change] = []
-        for p in range(len(seg.paragraphs)):
-            tokens = seg.paragraph_tokens(p)
-            for m in _FLAGGED.finditer(flags, tokens.start, tokens.stop):
-                start, stop = m.span()
-                words = sum(seg.is_word[start:stop])
-                runs.append(Change(op, seg.tokens.start(start), seg.tokens.end(stop - 1), words))
+        # Runs over the whole text, cut where they cross into another paragraph: a long text
+        # with few changes is not walked paragraph by paragraph.
+        found = _FLAGGED.finditer(flags)
+        first = next(found, None)
+        if first is None:
+            return runs
+        st_bounds, ps_bounds = seg.sentence_tokens._bounds, seg.paragraph_sentences._bounds
+        p_starts = [st_bounds[2 * s] for s in ps_bounds[0::2]]
+        p_stops = [st_bounds[2 * s - 1] for s in ps_bounds[1::2]]  # seg.paragraph_tokens
+        for m in chain((first,), found):
+            start, stop = m.span()
+            while start < stop:
+                p = bisect_right(p_starts, start) - 1
+                if p < 0 or start >= p_stops[p]:  # in no paragraph
+                    start = p_starts[p + 1] if p + 1 < len(p_starts) else stop
+                    continue
+                end = min(stop, p_stops[p])
+                words = sum(seg.is_word[start:end])
+                runs.append(Change(op, seg.tokens.start(start), seg.tokens.end(end - 1), words))
+                start = end
         return runs
 
     @cached_property
@@ -130,6 +146,7 @@ class Comparison:
         }
 
     def _link_dict(self, link: Link) -> dict:
+        lb, rb = self.left_seg.sentences._bounds, self.right_seg.sentences._bounds
         return {
             "left": link.left,
             "right": link.right,
@@ -138,8 +155,8 @@ class Comparison:
             "similarity": link.similarity,
             "sentences": [
                 {
-                    "left": [list(self.left_seg.sentences[s]) for s in sl.left],
-                    "right": [list(self.right_seg.sentences[s]) for s in sl.right],
+                    "left": [[lb[2 * s], lb[2 * s + 1]] for s in sl.left],
+                    "right": [[rb[2 * s], rb[2 * s + 1]] for s in sl.right],
                     "kind": sl.kind,
                     # Only once the meaning stage ran, so a lexical comparison is unchanged.
                     **({"method": sl.method, "similarity": sl.similarity} if self.meaning else {}),
@@ -175,7 +192,7 @@ def _side(version: Version, seg: Segmented) -> dict:
         "sha256": version.sha256,
         "words": seg.word_count,
         "text": version.text,
-        "paragraphs": [list(span) for span in seg.paragraphs],
+        "paragraphs": [[start, end] for start, end in seg.paragraphs],
     }
 
 

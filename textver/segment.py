@@ -12,10 +12,10 @@ import re
 import sys
 import unicodedata
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
 from typing import overload
 
 Span = tuple[int, int]
@@ -283,6 +283,32 @@ class Segmented:
         return range(st.start(ps.start(p)), st.stop(ps.stop(p) - 1))
 
 
+# Below this average paragraph length (characters) one-sentence paragraphs are looked for and
+# added in bulk.  Longer paragraphs nearly all hold several sentences, and the scan for them
+# (one more regex pass over the text) would cost a book more than it saves.
+_BULK_BELOW = 400
+
+
+def _with_inner_end(text: str, p_starts: array, p_ends: array) -> list[int]:
+    """The paragraphs (sorted) holding a candidate sentence end before their own end: only
+    those can hold more than one sentence (a boundary is such an end followed by more)."""
+    found = set()
+    for m in _END.finditer(text):
+        end = m.end()
+        p = bisect_right(p_starts, end) - 1
+        if end < p_ends[p]:
+            found.add(p)
+    return sorted(found)
+
+
+def _interleaved(evens: array, odds: array) -> array:
+    """``evens[0], odds[0], evens[1], odds[1], ...`` as one array."""
+    out = array("q", bytes(16 * len(evens)))
+    out[0::2] = evens
+    out[1::2] = odds
+    return out
+
+
 def segment(text: str, *, strict: bool = False) -> Segmented:
     """Segment ``text``; with ``strict`` the token keys keep typography instead of folding it.
 
@@ -316,22 +342,48 @@ def segment(text: str, *, strict: bool = False) -> Segmented:
     sentence_paragraph = array("q")
     paragraph_sentences = Ranges()
     sentence_tokens = Ranges()
+    # A paragraph can hold a sentence boundary only if a candidate end lies inside it (not at
+    # its end).  The others are one sentence each, and a run of them is added in bulk: a file
+    # of one-line paragraphs then has no Python loop per paragraph at all.
+    para_bounds = array("q", chain.from_iterable(paragraphs))
+    p_starts, p_ends = para_bounds[0::2], para_bounds[1::2]
+    if len(text) < _BULK_BELOW * len(paragraphs):
+        several = _with_inner_end(text, p_starts, p_ends)
+    else:  # long paragraphs: all cut one by one
+        several = list(range(len(paragraphs)))
+    st_bounds, sp_bounds = sentence_tokens._bounds, paragraph_sentences._bounds
     t = 0
-    first = 0
-    for p, (pstart, pend) in enumerate(paragraphs):
-        for s_start, s_end in sentence_spans(text, pstart, pend):
+    p = 0
+    for split in [*several, len(paragraphs)]:
+        if split > p:  # paragraphs p:split, one sentence each
+            stops = array("q", map(bisect_left, repeat(starts), p_ends[p:split]))
+            first = len(sentence_paragraph)
+            sentences.extend(para_bounds[2 * p : 2 * split])
+            sentence_paragraph.extend(range(p, split))
+            st_bounds.extend(_interleaved(array("q", [t]) + stops[:-1], stops))
+            sp_bounds.extend(
+                _interleaved(
+                    array("q", range(first, first + split - p)),
+                    array("q", range(first + 1, first + split - p + 1)),
+                )
+            )
+            t = stops[-1]
+        if split == len(paragraphs):
+            break
+        first = len(sentence_paragraph)
+        for s_start, s_end in sentence_spans(text, p_starts[split], p_ends[split]):
             stop = bisect_left(starts, s_end, t)
             if stop > t:
                 sentences.extend((s_start, s_end))
-                sentence_paragraph.append(p)
-                sentence_tokens.append(range(t, stop))
+                sentence_paragraph.append(split)
+                st_bounds.extend((t, stop))
             t = stop
-        paragraph_sentences.append(range(first, len(sentence_paragraph)))
-        first = len(sentence_paragraph)
+        sp_bounds.extend((first, len(sentence_paragraph)))
+        p = split + 1
     tokens = Spans(bounds)
     return Segmented(
         text,
-        Spans(array("q", chain.from_iterable(paragraphs))),
+        Spans(para_bounds),
         Spans(sentences),
         sentence_paragraph,
         paragraph_sentences,
