@@ -345,3 +345,87 @@ def test_html_labels_a_sentence_linked_by_meaning() -> None:
     span = span[: span.index("</span>")]
     assert 'data-note="by meaning 0.' in span
     assert "<del>Fishermen leave</del>" in span  # its word diff is shown
+
+
+def _reference_window_jobs(long_left, long_right, sent_links, limit):
+    """The quadratic scan ``_unresolved`` did before the bisection: the reference."""
+    from textver.meaning import _windows
+
+    used = {i for sources in sent_links.values() for i in sources}
+    lo_of, hi_of = _windows(len(long_left), len(long_right), sent_links)
+    n_right = len(long_right)
+    prev_j, next_j = [-1] * n_right, [n_right] * n_right
+    for j in range(1, n_right):
+        prev_j[j] = j - 1 if j - 1 in sent_links else prev_j[j - 1]
+    for j in range(n_right - 2, -1, -1):
+        next_j[j] = j + 1 if j + 1 in sent_links else next_j[j + 1]
+    jobs = []
+    for j in range(n_right):
+        if j in sent_links or not long_right[j]:
+            continue
+        cands = [i for i in range(lo_of[j], hi_of[j]) if i not in used and long_left[i]]
+        if len(cands) > limit:
+            lo, hi = lo_of[j], hi_of[j]
+            expected = lo + (hi - lo) * (j - prev_j[j]) / (next_j[j] - prev_j[j])
+            cands = sorted(sorted(cands, key=lambda i: (abs(i - expected), i))[:limit])
+        if cands:
+            jobs.append((j, cands))
+    return jobs
+
+
+def _jobs_of(monkeypatch: pytest.MonkeyPatch, long_left, long_right, links, limit):
+    """``_unresolved`` on sentences known only by whether they are long enough."""
+    from types import SimpleNamespace
+
+    from textver import meaning
+
+    sides = {"L": long_left, "R": long_right}
+    monkeypatch.setattr(meaning, "_long_enough", lambda seg, n: sides[seg.name])
+    left = SimpleNamespace(name="L", sentences=[None] * len(long_left))
+    right = SimpleNamespace(name="R", sentences=[None] * len(long_right))
+    return meaning._unresolved(left, right, links, 3, limit)
+
+
+def test_window_candidates_by_bisection_match_the_full_scan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import random
+
+    rng = random.Random(11)
+    for _ in range(3000):
+        n, m = rng.randint(0, 40), rng.randint(0, 40)
+        long_left = [rng.random() < 0.8 for _ in range(n)]
+        long_right = [rng.random() < 0.8 for _ in range(m)]
+        links: dict[int, list[int]] = {}
+        if n:
+            for j in rng.sample(range(m), rng.randint(0, m // 3)):
+                links[j] = sorted(rng.sample(range(n), rng.randint(1, min(2, n))))
+        limit = rng.randint(1, 10)
+        assert _jobs_of(monkeypatch, long_left, long_right, links, limit) == (
+            _reference_window_jobs(long_left, long_right, links, limit)
+        )
+
+
+class _CountingList(list):
+    reads = 0
+
+    def __getitem__(self, k):
+        _CountingList.reads += 1
+        return super().__getitem__(k)
+
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_window_candidate_search_is_near_linear(
+    linked: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few or no lexical links make every window the whole text: the work per right sentence
+    must not follow the window's length (reads of the left sentences' lengths at n and 4n)."""
+
+    def reads(n: int) -> int:
+        links = {j: [j] for j in range(0, n, n // 4)} if linked else {}
+        _CountingList.reads = 0
+        _jobs_of(monkeypatch, _CountingList([True] * n), [True] * n, links, 8)
+        return _CountingList.reads
+
+    small, large = reads(500), reads(2000)
+    assert large <= 6 * small, (small, large)

@@ -32,6 +32,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -479,11 +480,26 @@ def _unresolved(
     """Right sentences the words left unlinked, each with the unlinked left sentences in its
     window (both of at least ``min_words`` words).  Empty: the lexical pass decided everything
     it could and the model is not needed."""
+    return _window_jobs(
+        _long_enough(left, min_words), _long_enough(right, min_words), sent_links, limit
+    )
+
+
+def _window_jobs(
+    long_left: Sequence[bool],
+    long_right: Sequence[bool],
+    sent_links: dict[int, list[int]],
+    limit: int,
+) -> list[tuple[int, list[int]]]:
+    """The work of ``_unresolved`` on the sentences' lengths alone.  A window holding more than
+    ``limit`` free left sentences keeps the ``limit`` nearest the right sentence's proportional
+    position (ties to the earlier one); the free ones are a sorted array searched by bisection,
+    so that each right sentence costs O(log n + limit) even when its window is the whole text
+    (two translations in one language share too few words to link)."""
+    n_left, n_right = len(long_left), len(long_right)
     used = {i for sources in sent_links.values() for i in sources}
-    lo_of, hi_of = _windows(len(left.sentences), len(right.sentences), sent_links)
-    long_left = _long_enough(left, min_words)
-    long_right = _long_enough(right, min_words)
-    n_right = len(right.sentences)
+    lo_of, hi_of = _windows(n_left, n_right, sent_links)
+    free = [i for i in range(n_left) if i not in used and long_left[i]]
     prev_j, next_j = [-1] * n_right, [n_right] * n_right
     for j in range(1, n_right):
         prev_j[j] = j - 1 if j - 1 in sent_links else prev_j[j - 1]
@@ -493,14 +509,26 @@ def _unresolved(
     for j in range(n_right):
         if j in sent_links or not long_right[j]:
             continue
-        cands = [i for i in range(lo_of[j], hi_of[j]) if i not in used and long_left[i]]
-        if len(cands) > limit:
-            lo, hi = lo_of[j], hi_of[j]
+        lo, hi = lo_of[j], hi_of[j]
+        a, b = bisect_left(free, lo), bisect_left(free, hi)
+        if b - a > limit:
             expected = lo + (hi - lo) * (j - prev_j[j]) / (next_j[j] - prev_j[j])
-            cands = sorted(sorted(cands, key=lambda i: (abs(i - expected), i))[:limit])
-        if cands:
-            jobs.append((j, cands))
+            a, b = _nearest(free, a, b, expected, limit)
+        if b > a:
+            jobs.append((j, free[a:b]))
     return jobs
+
+
+def _nearest(free: Sequence[int], a: int, b: int, x: float, k: int) -> tuple[int, int]:
+    """The run ``free[lo:hi]`` of the ``k`` items of the sorted ``free[a:b]`` nearest ``x``,
+    a tie going to the smaller item (the ``k`` smallest by ``(abs(i - x), i)``)."""
+    lo = hi = bisect_left(free, x, a, b)
+    while hi - lo < k:
+        if hi == b or (lo > a and abs(free[lo - 1] - x) <= abs(free[hi] - x)):
+            lo -= 1
+        else:
+            hi += 1
+    return lo, hi
 
 
 def _word_dice(left: Segmented, right: Segmented, ls: Sequence[int], rs: Sequence[int]) -> float:
@@ -543,9 +571,11 @@ def _same_language(
             if not identical and _word_dice(left, right, sources, [j]) < p.weak_dice:
                 weak.append(j)
     window_of = dict(jobs)
+    unused = [i for i in range(len(left.sentences)) if i not in used]
     for j in weak:
         lo, hi = _window_of(j, sent_links, len(left.sentences), len(right.sentences))
-        window_of[j] = [i for i in range(lo, hi) if i not in used][: p.window_candidates]
+        a = bisect_left(unused, lo)
+        window_of[j] = unused[a : min(a + p.window_candidates, bisect_left(unused, hi))]
     # Texts embedded: the free sentences (all of them when moves are searched, else those in
     # some window) and weak links' sources; then adjacent free left pairs (candidate merges)
     # where one of the two is already near the right sentence.
