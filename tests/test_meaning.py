@@ -429,3 +429,72 @@ def test_window_candidate_search_is_near_linear(
 
     small, large = reads(500), reads(2000)
     assert large <= 6 * small, (small, large)
+
+
+def _translation_vectors(n: int, seed: int = 3):
+    """Unit vectors standing for a text of ``n`` sentences and for an abridged translation of
+    it (long runs cut, the rest in order, each vector a little off its source): the right
+    sentence's source, for each right sentence."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    el = rng.standard_normal((n, 64)).astype(np.float32)
+    el /= np.linalg.norm(el, axis=1, keepdims=True)
+    keep = np.ones(n, bool)
+    keep[n // 10 : n // 3] = False  # a long cut near the start shifts everything after it
+    keep[n // 2 : n // 2 + n // 8] = False
+    sources = np.flatnonzero(keep & (rng.random(n) < 0.9))
+    er = el[sources] + 0.3 * rng.standard_normal((len(sources), 64)).astype(np.float32) / 8
+    er /= np.linalg.norm(er, axis=1, keepdims=True)
+    return el, er, sources
+
+
+def _count_pairs(el, er, params) -> int:
+    """Sentence pairs ``_cross_candidates`` multiplies (every ``@`` with the left vectors)."""
+    import numpy as np
+
+    from textver import meaning
+
+    pairs = 0
+
+    class Counted(np.ndarray):
+        def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+            plain = [np.asarray(x) if isinstance(x, Counted) else x for x in inputs]
+            if ufunc is np.matmul:
+                nonlocal pairs
+                pairs += plain[0].shape[0] * plain[1].shape[-1]
+            return getattr(ufunc, method)(*plain, **kwargs)
+
+    meaning._cross_candidates(el.view(Counted), er, params)
+    return pairs
+
+
+def test_cross_language_candidates_past_the_exact_bound_are_banded_and_found() -> None:
+    """Past ``exact_pairs`` the search follows the translation's course (a long cut moves
+    every later sentence far from its proportional place) and its work grows linearly."""
+    from dataclasses import replace
+
+    from textver.meaning import DEFAULT_PARAMS, _cross_candidates
+
+    params = replace(DEFAULT_PARAMS, exact_pairs=0, band=40, coarse_samples=64)
+    el, er, sources = _translation_vectors(4000)
+    best_for, _ = _cross_candidates(el, er, params)
+    found = sum(best_for[j][0][1] == int(i) for j, i in enumerate(sources))
+    assert found >= 0.99 * len(sources)
+    small = _count_pairs(*_translation_vectors(1000)[:2], params)
+    large = _count_pairs(*_translation_vectors(4000)[:2], params)
+    assert large <= 6 * small, (small, large)
+
+
+def test_cross_language_candidates_within_the_exact_bound_compare_every_pair() -> None:
+    import numpy as np
+
+    from textver.meaning import DEFAULT_PARAMS, _cross_candidates
+
+    el, er, _ = _translation_vectors(600)
+    best_for, best_right = _cross_candidates(el, er, DEFAULT_PARAMS)
+    full = er @ el.T
+    for j in range(len(er)):
+        order = np.argsort(-full[j], kind="stable")[: DEFAULT_PARAMS.candidates]
+        assert [i for _, i in best_for[j]] == order.tolist()
+    assert np.allclose(best_right, full.max(axis=0))

