@@ -15,10 +15,12 @@ When it runs:
   links); a pair the lexical pass resolves fully never imports the model, and its output is
   exactly the lexical one.  ``meaning="on"`` also re-examines weakly linked sentences.
 * **different languages**: every sentence.  Candidate pairs (each right sentence's best left
-  sentences by cosine, computed block by block) feed a heaviest increasing chain, the monotone
-  backbone of the translation (in the spirit of vecalign and bleualign, pruned to candidates so it
-  stays near-linear); neighbours are then joined into 1:n and n:1 groups where the joined text
-  explains the other side better, and strong pairs off the chain become moves.
+  sentences by cosine, computed block by block: against every left sentence up to
+  ``MeaningParams.exact_pairs`` pairs, past that within a band around where a coarse pass puts
+  the right sentence, so two books cost O((n + m) * band)) feed a heaviest increasing chain,
+  the monotone backbone of the translation (in the spirit of vecalign and bleualign, pruned to
+  candidates so it stays near-linear); neighbours are then joined into 1:n and n:1 groups where
+  the joined text explains the other side better, and strong pairs off the chain become moves.
 
 Embeddings are cached by sentence content and model in the user's cache folder
 (``$XDG_CACHE_HOME/textver/`` or ``~/.cache/textver/``), so comparing a stored edition again
