@@ -486,3 +486,156 @@ def test_short_text_misdetected_is_still_compared_word_by_word() -> None:
     assert not (c.meaning and c.meaning["cross_language"])
     assert [sl.kind for lk in c.links for sl in lk.sentences] == ["equal", "inserted"]
     assert c.stats["inserted_words"] == 20
+
+
+def _reference_window_jobs(long_left, long_right, sent_links, limit):
+    """The quadratic scan ``_unresolved`` did before the bisection: the reference."""
+    from textver.meaning import _windows
+
+    used = {i for sources in sent_links.values() for i in sources}
+    lo_of, hi_of = _windows(len(long_left), len(long_right), sent_links)
+    n_right = len(long_right)
+    prev_j, next_j = [-1] * n_right, [n_right] * n_right
+    for j in range(1, n_right):
+        prev_j[j] = j - 1 if j - 1 in sent_links else prev_j[j - 1]
+    for j in range(n_right - 2, -1, -1):
+        next_j[j] = j + 1 if j + 1 in sent_links else next_j[j + 1]
+    jobs = []
+    for j in range(n_right):
+        if j in sent_links or not long_right[j]:
+            continue
+        cands = [i for i in range(lo_of[j], hi_of[j]) if i not in used and long_left[i]]
+        if len(cands) > limit:
+            lo, hi = lo_of[j], hi_of[j]
+            expected = lo + (hi - lo) * (j - prev_j[j]) / (next_j[j] - prev_j[j])
+            cands = sorted(sorted(cands, key=lambda i: (abs(i - expected), i))[:limit])
+        if cands:
+            jobs.append((j, cands))
+    return jobs
+
+
+def _jobs_of(monkeypatch: pytest.MonkeyPatch, long_left, long_right, links, limit):
+    """``_unresolved`` on sentences known only by whether they are long enough."""
+    from types import SimpleNamespace
+
+    from textver import meaning
+
+    sides = {"L": long_left, "R": long_right}
+    monkeypatch.setattr(meaning, "_long_enough", lambda seg, n: sides[seg.name])
+    left = SimpleNamespace(name="L", sentences=[None] * len(long_left))
+    right = SimpleNamespace(name="R", sentences=[None] * len(long_right))
+    return meaning._unresolved(left, right, links, 3, limit)
+
+
+def test_window_candidates_by_bisection_match_the_full_scan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import random
+
+    rng = random.Random(11)
+    for _ in range(3000):
+        n, m = rng.randint(0, 40), rng.randint(0, 40)
+        long_left = [rng.random() < 0.8 for _ in range(n)]
+        long_right = [rng.random() < 0.8 for _ in range(m)]
+        links: dict[int, list[int]] = {}
+        if n:
+            for j in rng.sample(range(m), rng.randint(0, m // 3)):
+                links[j] = sorted(rng.sample(range(n), rng.randint(1, min(2, n))))
+        limit = rng.randint(1, 10)
+        assert _jobs_of(monkeypatch, long_left, long_right, links, limit) == (
+            _reference_window_jobs(long_left, long_right, links, limit)
+        )
+
+
+class _CountingList(list):
+    reads = 0
+
+    def __getitem__(self, k):
+        _CountingList.reads += 1
+        return super().__getitem__(k)
+
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_window_candidate_search_is_near_linear(
+    linked: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few or no lexical links make every window the whole text: the work per right sentence
+    must not follow the window's length (reads of the left sentences' lengths at n and 4n)."""
+
+    def reads(n: int) -> int:
+        links = {j: [j] for j in range(0, n, n // 4)} if linked else {}
+        _CountingList.reads = 0
+        _jobs_of(monkeypatch, _CountingList([True] * n), [True] * n, links, 8)
+        return _CountingList.reads
+
+    small, large = reads(500), reads(2000)
+    assert large <= 6 * small, (small, large)
+
+
+def _translation_vectors(n: int, seed: int = 3):
+    """Unit vectors standing for a text of ``n`` sentences and for an abridged translation of
+    it (long runs cut, the rest in order, each vector a little off its source): the right
+    sentence's source, for each right sentence."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    el = rng.standard_normal((n, 64)).astype(np.float32)
+    el /= np.linalg.norm(el, axis=1, keepdims=True)
+    keep = np.ones(n, bool)
+    keep[n // 10 : n // 3] = False  # a long cut near the start shifts everything after it
+    keep[n // 2 : n // 2 + n // 8] = False
+    sources = np.flatnonzero(keep & (rng.random(n) < 0.9))
+    er = el[sources] + 0.3 * rng.standard_normal((len(sources), 64)).astype(np.float32) / 8
+    er /= np.linalg.norm(er, axis=1, keepdims=True)
+    return el, er, sources
+
+
+def _count_pairs(el, er, params) -> int:
+    """Sentence pairs ``_cross_candidates`` multiplies (every ``@`` with the left vectors)."""
+    import numpy as np
+
+    from textver import meaning
+
+    pairs = 0
+
+    class Counted(np.ndarray):
+        def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+            plain = [np.asarray(x) if isinstance(x, Counted) else x for x in inputs]
+            if ufunc is np.matmul:
+                nonlocal pairs
+                pairs += plain[0].shape[0] * plain[1].shape[-1]
+            return getattr(ufunc, method)(*plain, **kwargs)
+
+    meaning._cross_candidates(el.view(Counted), er, params)
+    return pairs
+
+
+def test_cross_language_candidates_past_the_exact_bound_are_banded_and_found() -> None:
+    """Past ``exact_pairs`` the search follows the translation's course (a long cut moves
+    every later sentence far from its proportional place) and its work grows linearly."""
+    from dataclasses import replace
+
+    from textver.meaning import DEFAULT_PARAMS, _cross_candidates
+
+    params = replace(DEFAULT_PARAMS, exact_pairs=0, band=40, coarse_samples=64)
+    el, er, sources = _translation_vectors(4000)
+    best_for, _ = _cross_candidates(el, er, params)
+    found = sum(best_for[j][0][1] == int(i) for j, i in enumerate(sources))
+    assert found >= 0.99 * len(sources)
+    small = _count_pairs(*_translation_vectors(1000)[:2], params)
+    large = _count_pairs(*_translation_vectors(4000)[:2], params)
+    assert large <= 6 * small, (small, large)
+
+
+def test_cross_language_candidates_within_the_exact_bound_compare_every_pair() -> None:
+    import numpy as np
+
+    from textver.meaning import DEFAULT_PARAMS, _cross_candidates
+
+    el, er, _ = _translation_vectors(600)
+    best_for, best_right = _cross_candidates(el, er, DEFAULT_PARAMS)
+    full = er @ el.T
+    for j in range(len(er)):
+        order = np.argsort(-full[j], kind="stable")[: DEFAULT_PARAMS.candidates]
+        assert [i for _, i in best_for[j]] == order.tolist()
+    assert np.allclose(best_right, full.max(axis=0))

