@@ -16,9 +16,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, repeat
-from typing import overload
+from typing import TypeVar, overload
 
 Span = tuple[int, int]
+_P = TypeVar("_P")
 
 # A paragraph is a block of lines separated from the next by a line holding only whitespace.
 _BLANK_LINE = re.compile(r"\n[ \t\f\v\r\u00a0\u2000-\u200b\u3000]*\n\s*")
@@ -160,22 +161,41 @@ def _is_abbreviation(text: str, sent_start: int, dot: int) -> bool:
 # --- a whole document -------------------------------------------------------------------------
 
 
-class Spans(Sequence[Span]):
-    """The ``(start, end)`` offsets of every token (or sentence, or paragraph), stored as one
-    flat array of integers.
-
-    A book has millions of tokens; as a list of tuples they cost about 120 bytes each, as an
-    array 16.  Indexing still gives a tuple.  (Finding offsets only when asked for was tried:
-    it saved the array but lost more than that on the runs of a revised text.)
-    """
+class _Pairs(Sequence[_P]):
+    """Pairs of integers stored as one flat array (``start0, end0, start1, end1, ...``): 16
+    bytes a pair, where a tuple or a range costs 50-120.  A book has millions of tokens and a
+    file of short paragraphs hundreds of thousands of sentences.  Subclasses say what a pair
+    reads as; their ``__getitem__`` answers the common case (an int index from 0) inline, as
+    the aligner asks a million times on a big text, and the array's own bounds check stands
+    in for one there."""
 
     __slots__ = ("_bounds",)
 
-    def __init__(self, bounds: array) -> None:
-        self._bounds = bounds  # start0, end0, start1, end1, ...
+    def __init__(self, bounds: array | None = None) -> None:
+        self._bounds = array("q") if bounds is None else bounds
 
     def __len__(self) -> int:
         return len(self._bounds) // 2
+
+    def _index(self, k: int) -> int:
+        """``k`` as a non-negative index, negative ones counted from the end."""
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return k
+
+    def start(self, k: int) -> int:
+        """Where pair ``k`` starts."""
+        return self._bounds[2 * k]
+
+
+class Spans(_Pairs[Span]):
+    """The ``(start, end)`` offsets of every token (or sentence, or paragraph).  Indexing gives
+    a tuple.  (Finding offsets only when asked for was tried: it saved the array but lost more
+    than that on the runs of a revised text.)"""
+
+    __slots__ = ()
 
     @overload
     def __getitem__(self, k: int) -> Span: ...
@@ -184,19 +204,12 @@ class Spans(Sequence[Span]):
 
     def __getitem__(self, k: int | slice) -> Span | list[Span]:
         b = self._bounds
-        if type(k) is int and k >= 0:  # the common case first (see Ranges.__getitem__)
+        if type(k) is int and k >= 0:
             return b[2 * k], b[2 * k + 1]
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(len(self)))]
-        if k < 0:
-            k += len(self)
-        if not 0 <= k < len(self):
-            raise IndexError(k)
+        k = self._index(k)
         return b[2 * k], b[2 * k + 1]
-
-    def start(self, k: int) -> int:
-        """Where token ``k`` starts."""
-        return self._bounds[2 * k]
 
     def end(self, k: int) -> int:
         """Where token ``k`` ends."""
@@ -207,21 +220,13 @@ class Spans(Sequence[Span]):
         return zip(b[0::2], b[1::2], strict=True)
 
 
-class Ranges(Sequence[range]):
-    """A sequence of ``range`` objects stored as one flat array of bounds (16 bytes each
-    instead of a range object's 48 and a list slot's 8): a text has a range per sentence and
-    per paragraph, and a file of short paragraphs has hundreds of thousands of them."""
+class Ranges(_Pairs[range]):
+    """A sequence of ``range`` objects (a sentence's tokens, a paragraph's sentences)."""
 
-    __slots__ = ("_bounds",)
-
-    def __init__(self, bounds: array | None = None) -> None:
-        self._bounds = array("q") if bounds is None else bounds  # start0, stop0, start1, ...
+    __slots__ = ()
 
     def append(self, rng: range) -> None:
         self._bounds.extend((rng.start, rng.stop))
-
-    def __len__(self) -> int:
-        return len(self._bounds) // 2
 
     @overload
     def __getitem__(self, k: int) -> range: ...
@@ -229,22 +234,13 @@ class Ranges(Sequence[range]):
     def __getitem__(self, k: slice) -> list[range]: ...
 
     def __getitem__(self, k: int | slice) -> range | list[range]:
-        # The aligner asks for ranges a million times on a big text: the int case comes first
-        # and the array's own bounds check stands in for one here.
         b = self._bounds
         if type(k) is int and k >= 0:
             return range(b[2 * k], b[2 * k + 1])
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(len(self)))]
-        if k < 0:
-            k += len(self)
-        if not 0 <= k < len(self):
-            raise IndexError(k)
+        k = self._index(k)
         return range(b[2 * k], b[2 * k + 1])
-
-    def start(self, k: int) -> int:
-        """Where range ``k`` starts."""
-        return self._bounds[2 * k]
 
     def stop(self, k: int) -> int:
         """Where range ``k`` stops."""
