@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ import click
 
 from textver import __version__
 from textver.errors import TextverError
+from textver.provenance import FIELDS, WORK_FIELDS, ordered, parse_ref
 from textver.store import DEFAULT_STORE, Edition, Store, check_date, check_name, write_atomic
 from textver.visible import UNSAFE, visible
 
@@ -133,6 +135,23 @@ def _store(ctx: click.Context) -> Store:
     return ctx.ensure_object(_State).store
 
 
+def _provenance_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per settable provenance field (textver.provenance.FIELDS), then the work's."""
+    for fld in reversed(FIELDS):
+        if fld.option:
+            f = click.option(fld.option, fld.name, help=_OPTION_HELP.get(fld.name, fld.help))(f)
+    return f
+
+
+def _work_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    for wf in reversed(WORK_FIELDS):
+        f = click.option(wf.option, f"work_{wf.name}", help=wf.help)(f)
+    return f
+
+
+_OPTION_HELP = {"url": "Fetch the text from URL (without FILE), or record where it is."}
+
+
 # --- add ------------------------------------------------------------------------------------
 
 
@@ -140,22 +159,14 @@ def _store(ctx: click.Context) -> Store:
 @click.argument("work")
 @click.argument("file", required=False)
 @click.option("--label", "-l", required=True, help="Edition label (lowercase slug).")
-@click.option("--publication", help="Where the edition was published.")
-@click.option("--date", help="Publication date, YYYY-MM-DD.")
-@click.option("--language", help="Language of this edition (e.g. en, ru).")
-@click.option("--url", help="Fetch the text from URL (without FILE), or record where it is.")
-@click.option("--translator", help="Translator of this edition.")
-@click.option("--note", "notes", help="Free-text notes on the edition.")
-@click.option("--relation", help='How it relates to the others (e.g. "abridged from website").')
+@_provenance_options
 @click.option("--replace", is_flag=True, help="Replace a different text stored under LABEL.")
 @click.option("--known", is_flag=True, help="Record an edition whose text is not held.")
 @click.option("--selector", metavar="CSS", help="CSS selector of the article in an HTML page.")
 @click.option("--encoding", metavar="ENC", help="Encoding of FILE, if not detectable.")
 @_timeout_option
 @_deadline_option
-@click.option("--title", help="Title of the work.")
-@click.option("--author", help="Author of the work.")
-@click.option("--original-language", help="Original language of the work.")
+@_work_options
 @_store_option
 @click.pass_context
 def add(
@@ -169,10 +180,7 @@ def add(
     encoding: str | None,
     timeout: float,
     deadline: float,
-    title: str | None,
-    author: str | None,
-    original_language: str | None,
-    **meta: str | None,
+    **options: str | None,
 ) -> None:
     """Add an edition of WORK from FILE (text or saved HTML page), from --url, or as --known.
 
@@ -182,12 +190,7 @@ def add(
     store = _store(ctx)
     check_name(work, "work name")  # before reading or fetching anything
     check_name(label, "label")
-    given = {k: v for k, v in meta.items() if v}
-    _check_utf8(
-        {"--note" if k == "notes" else f"--{k}": v for k, v in given.items()}
-        | {"--title": title, "--author": author, "--original-language": original_language}
-    )
-    check_date(given.get("date", ""))
+    given, work_meta = _given(options)
     text: str | None = None
     if known:
         if file is not None:
@@ -210,19 +213,24 @@ def add(
             raise TextverError(f"{work}:{label}: give a FILE, --url URL, or --known")
         text = version.text
         given = {**version.meta, **given}
-    work_meta = {"title": title, "author": author, "language": original_language}
-    outcome = store.add(
-        work,
-        label,
-        text,
-        given,
-        replace=replace,
-        known=known,
-        work_meta={k: v for k, v in work_meta.items() if v},
-    )
+    outcome = store.add(work, label, text, given, replace=replace, known=known, work_meta=work_meta)
     ed = store.work(work).edition(label)
     assert ed is not None
     _echo(f"{outcome}: {work}:{label} {_edition_summary(ed)}")
+
+
+def _given(options: dict[str, str | None]) -> tuple[dict[str, str], dict[str, str]]:
+    """The edition's and the work's metadata given as options, checked to be UTF-8 text."""
+    fields = {f.name: f for f in FIELDS}
+    given = {k: v for k, v in options.items() if v and k in fields}
+    work_fields = {f"work_{f.name}": f for f in WORK_FIELDS}
+    work_meta = {work_fields[k].name: v for k, v in options.items() if v and k in work_fields}
+    _check_utf8(
+        {str(fields[k].option): v for k, v in given.items()}
+        | {work_fields[f"work_{k}"].option: v for k, v in work_meta.items()}
+    )
+    check_date(given.get("date", ""))
+    return given, work_meta
 
 
 def _check_utf8(options: dict[str, str | None]) -> None:
@@ -302,7 +310,10 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 def show(ctx: click.Context, ref: str, show_text: bool) -> None:
     """Show the metadata of WORK or of one edition, or (--text) an edition's text."""
     store = _store(ctx)
-    work, _, label = ref.partition(":")
+    parsed = parse_ref(ref)
+    if parsed is None:
+        raise TextverError(f"{ref}: not WORK or WORK:LABEL")
+    work, label = parsed
     if show_text:
         if not label:
             raise TextverError(f"{ref}: --text needs WORK:LABEL")
@@ -316,11 +327,7 @@ def show(ctx: click.Context, ref: str, show_text: bool) -> None:
         _echo_lines(_edition_lines(store, w.name, store.edition(work, label)))
         return
     lines = [f"work: {w.name}"]
-    for key in ("title", "author"):
-        if getattr(w, key):
-            lines.append(f"{key}: {getattr(w, key)}")
-    if w.language:
-        lines.append(f"original language: {w.language}")
+    lines.extend(f"{wf.title}: {getattr(w, wf.name)}" for wf in WORK_FIELDS if getattr(w, wf.name))
     lines.append(f"store: {store.root / w.name}")
     for ed in w.editions:
         lines.append("")
@@ -339,21 +346,8 @@ def _echo_lines(lines: list[str]) -> None:
 
 def _edition_lines(store: Store, work: str, ed: Edition) -> list[str]:
     lines = [f"[{work}:{ed.label}] {ed.status}"]
-    for key in (
-        "publication",
-        "date",
-        "language",
-        "translator",
-        "url",
-        "relation",
-        "retrieved",
-        "encoding",
-    ):
-        value = getattr(ed, key)
-        if value:
-            lines.append(f"  {key}: {value}")
-    for key, value in sorted(ed.extra.items()):
-        lines.append(f"  {key}: {value}")
+    # notes last, being free text over several lines
+    lines.extend(f"  {key}: {value}" for key, value in ordered(ed.provenance) if key != "notes")
     if ed.stored:
         lines.append(f"  words: {ed.words}")
         lines.append(f"  file: {store.root / work / ed.file}")
@@ -508,7 +502,8 @@ def _resolve(
     """The versions to compare: each REF loaded, or all stored editions of one WORK."""
     if len(refs) == 1:
         ref = refs[0]
-        if ":" in ref or "/" in ref or ref not in store.works():
+        parsed = parse_ref(ref)
+        if parsed is None or parsed.label is not None or ref not in store.works():
             raise TextverError(
                 f"{ref}: compare needs two or more REFs, or the name of a work in {store.root}"
             )

@@ -60,7 +60,6 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_TYPES = frozenset({"text/plain", "text/markdown"})
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-_STORE_REF = re.compile(r"([^\s:/\\]+):([^\s:/\\]+)")
 
 # --- decoding ---------------------------------------------------------------------------------
 
@@ -638,9 +637,11 @@ def load(
         )
     if _is_path(ref):
         return load_file(ref, selector=selector, encoding=encoding)
-    m = _STORE_REF.fullmatch(ref)
-    if m and store is not None:
-        return store.get(m.group(1), m.group(2))
+    from textver.provenance import parse_ref
+
+    parsed = parse_ref(ref)
+    if parsed and parsed.label and store is not None:
+        return store.get(parsed.work, parsed.label)
     raise TextverError(f"{ref}: no such file, URL or WORK:LABEL")
 
 

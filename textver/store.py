@@ -28,10 +28,11 @@ import os
 import re
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from textver.errors import TextverError
+from textver.provenance import COMPUTED, NAMES, WORK_NAMES, ordered
 from textver.segment import count_words
 from textver.version import Version
 
@@ -54,20 +55,6 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _META_KEY = re.compile(r"[a-z][a-z0-9_]*")
 _TMP_SUFFIX = ".tmp"
 
-# Provenance fields of an edition, in the order they are written to the manifest.
-PROVENANCE = (
-    "publication",
-    "date",
-    "url",
-    "language",
-    "translator",
-    "relation",
-    "notes",
-    "retrieved",
-    "encoding",
-)
-# Fields textver computes; values for them in caller metadata are ignored.
-COMPUTED = ("label", "status", "file", "sha256", "words")
 _HEADER = (
     "# textver manifest: edit the metadata freely; file, sha256 and words are maintained by\n"
     "# `textver add` (run `textver verify` after editing).\n"
@@ -78,34 +65,36 @@ _HEADER = (
 class Edition:
     """One edition of a work: a text we hold (``stored``) or only know was published (``known``).
 
-    ``extra`` keeps any further provenance keys (e.g. an ingest's ``content_type``) so nothing a
-    fetch reported is lost.
+    ``provenance`` holds every provenance value by name: the fields of
+    :data:`textver.provenance.FIELDS`, read as attributes (``ed.date``, "" when unset), and any
+    further key an import reported (e.g. ``content_type``, in :attr:`extra`), so nothing a fetch
+    reported is lost.
     """
 
     label: str
     status: str = STORED
-    publication: str = ""
-    date: str = ""
-    url: str = ""
-    language: str = ""
-    translator: str = ""
-    relation: str = ""
-    notes: str = ""
-    retrieved: str = ""
-    encoding: str = ""
     file: str = ""
     sha256: str = ""
     words: int | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> str:
+        if name in NAMES:
+            return self.provenance.get(name, "")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """The provenance keys that are not among the defined fields."""
+        return {k: v for k, v in self.provenance.items() if k not in NAMES}
 
     @property
     def stored(self) -> bool:
         return self.status == STORED
 
     def meta(self) -> dict[str, str]:
-        """The non-empty provenance fields as strings, as carried by :class:`Version`."""
-        out = {k: getattr(self, k) for k in PROVENANCE if getattr(self, k)}
-        out.update({k: v for k, v in self.extra.items() if v})
+        """The non-empty provenance values as strings, as carried by :class:`Version`."""
+        out = dict(ordered(self.provenance))
         if self.stored:
             out["sha256"] = self.sha256
             if self.words is not None:
@@ -733,10 +722,7 @@ def _put(w: Work, old: Edition | None, new: Edition) -> None:
 
 def _with_meta(ed: Edition, meta: dict[str, str]) -> Edition:
     """``ed`` with the non-empty values of ``meta`` laid over its provenance."""
-    known = {k: v for k, v in meta.items() if k in PROVENANCE and v}
-    extra = dict(ed.extra)
-    extra.update({k: v for k, v in meta.items() if k not in PROVENANCE and v})
-    return replace(ed, **known, extra=extra)
+    return replace(ed, provenance=ed.provenance | {k: v for k, v in meta.items() if v})
 
 
 def _check_meta(ref: str, meta: dict[str, str]) -> dict[str, str]:
@@ -764,7 +750,7 @@ def _check_meta(ref: str, meta: dict[str, str]) -> dict[str, str]:
 
 def _check_work_meta(work: str, work_meta: dict[str, str]) -> dict[str, str]:
     out = {k: v for k, v in work_meta.items() if v}
-    unknown = set(out) - {"title", "author", "language"}
+    unknown = set(out) - set(WORK_NAMES)
     if unknown:
         raise TextverError(f"{work}: unknown work metadata {', '.join(sorted(unknown))}")
     lang = out.get("language", "")
@@ -775,7 +761,7 @@ def _check_work_meta(work: str, work_meta: dict[str, str]) -> dict[str, str]:
 
 # --- the manifest file ---------------------------------------------------------------------
 
-_STRING_FIELDS = {f.name for f in fields(Edition)} - {"status", "words", "extra"}
+_STRING_FIELDS = ("file", "sha256")
 
 
 def _parse_manifest(work: str, path: Path) -> Work:
@@ -794,7 +780,7 @@ def _parse_manifest(work: str, path: Path) -> Work:
 
 def _work_from_doc(work: str, doc: dict) -> Work:
     w = Work(work)
-    for key in ("title", "author", "language"):
+    for key in WORK_NAMES:
         setattr(w, key, _string(doc, key, key))
     editions = doc.get("editions", [])
     if not isinstance(editions, list) or not all(isinstance(e, dict) for e in editions):
@@ -822,7 +808,7 @@ def _work_from_doc(work: str, doc: dict) -> Work:
             elif key in _STRING_FIELDS:
                 setattr(ed, key, _string(entry, key, f"{where}: {key}"))
             elif isinstance(value, str) and _META_KEY.fullmatch(key):
-                ed.extra[key] = value
+                ed.provenance[key] = value
             else:
                 raise ValueError(f"{where}: {key!r} must be a string")
         check_date(ed.date)
@@ -847,7 +833,7 @@ def _string(table: dict, key: str, where: str) -> str:
 def _manifest_bytes(w: Work) -> bytes:
     """The manifest text; each edition is written as its own ``[[editions]]`` table (never
     inline) so the file stays easy to read and edit by hand."""
-    head = {k: getattr(w, k) for k in ("title", "author", "language") if getattr(w, k)}
+    head = {k: getattr(w, k) for k in WORK_NAMES if getattr(w, k)}
     import tomli_w
 
     parts = [_HEADER, tomli_w.dumps(head, multiline_strings=True)]
@@ -860,10 +846,7 @@ def _manifest_bytes(w: Work) -> bytes:
 
 def _edition_doc(ed: Edition) -> dict:
     doc: dict = {"label": ed.label, "status": ed.status}
-    for key in PROVENANCE:
-        if getattr(ed, key):
-            doc[key] = getattr(ed, key)
-    doc.update({k: v for k, v in sorted(ed.extra.items()) if v})
+    doc.update(ordered(ed.provenance))
     if ed.stored:
         doc["file"] = ed.file
         doc["sha256"] = ed.sha256

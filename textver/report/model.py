@@ -17,6 +17,7 @@ from typing import Any
 from textver.align import Link, SentenceLink
 from textver.compare import Comparison
 from textver.meaning import MEANING
+from textver.provenance import ordered
 from textver.segment import count_words
 from textver.version import Version
 
@@ -62,7 +63,6 @@ _STRUCTURE = frozenset({MOVED, "split", "merged"})
 # Kinds whose change shows only on the right side of a side-by-side view.
 RIGHT_ONLY = frozenset({"added paragraph", ADDED_SENTENCE, EXPANDED})
 
-_PROVENANCE_ORDER = ("publication", "date", "url", "language", "translator", "relation", "notes")
 _EXCERPT = 90
 MINIMAP_BINS = 160
 
@@ -564,8 +564,6 @@ def mark_unchanged_runs(rows: Sequence[Any]) -> None:
 
 def side_of(v: Version, words: int, paragraphs: int) -> Side:
     meta = {k: str(val) for k, val in v.meta.items() if val not in (None, "")}
-    names = [k for k in _PROVENANCE_ORDER if k in meta]
-    names += sorted(k for k in meta if k not in _PROVENANCE_ORDER)
     url = meta.get("url", "")
     safe_url = url if url.lower().startswith(("http://", "https://")) else None
     return Side(
@@ -574,7 +572,7 @@ def side_of(v: Version, words: int, paragraphs: int) -> Side:
         sha256=v.sha256,
         words=words,
         paragraphs=paragraphs,
-        fields=[(k, meta[k]) for k in names],
+        fields=ordered(meta),
         url=safe_url,
         language=meta.get("language") or None,
     )

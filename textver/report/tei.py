@@ -17,6 +17,7 @@ import re
 from xml.etree import ElementTree as ET
 
 from textver.collate import Collation, Unit
+from textver.provenance import FIELDS
 from textver.visible import BIDI_CONTROLS
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -68,9 +69,9 @@ def to_tei(col: Collation) -> str:
     for v in col.editions:
         wit = el(list_wit, "witness", **{XML_ID: witness_id(v.label)})
         el(wit, "label", v.label)
-        for key in ("publication", "date", "url", "language", "translator", "relation"):
-            if v.meta.get(key):
-                el(wit, "note", v.meta[key], type=key)
+        for fld in FIELDS:
+            if fld.export and v.meta.get(fld.name):
+                el(wit, "note", v.meta[fld.name], type=fld.name)
         el(wit, "idno", v.sha256, type="sha256")
         el(wit, "note", v.source, type="source")
     body = el(el(tei, "text"), "body")
