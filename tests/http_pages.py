@@ -142,6 +142,7 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/report.pdf": lambda h: h.send(
         200, b"%PDF-1.4\n%\xe2\xe3\n", {"Content-Type": "application/pdf"}
     ),
+    "/photo.png": lambda h: h.send(200, b"\x89PNG\r\n\x1a\n", {"Content-Type": "image/png"}),
     "/to-ftp": lambda h: h.send(302, headers={"Location": "ftp://127.0.0.1/secret.txt"}),
     "/to-file": lambda h: h.send(301, headers={"Location": "file:///etc/passwd"}),
     "/nowhere": lambda h: h.send(302),

@@ -101,10 +101,12 @@ def test_connection_refused() -> None:
     assert error_of(f"http://127.0.0.1:{port}/", timeout=2) == "connection refused"
 
 
-@pytest.mark.parametrize(("path", "mime"), [("/report.pdf", "application/pdf")])
+@pytest.mark.parametrize(("path", "mime"), [("/photo.png", "image/png")])
 def test_unsupported_content_type(base: str, path: str, mime: str) -> None:
     problem = error_of(f"{base}{path}")
-    assert problem == f"unsupported content type {mime}; expected HTML or plain text"
+    assert problem == (
+        f"unsupported content type {mime}; expected HTML, plain text, PDF, DOCX or EPUB"
+    )
 
 
 def test_redirects_are_followed_up_to_the_limit(base: str) -> None:

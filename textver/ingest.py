@@ -285,6 +285,9 @@ def load_file(
         raise TextverError(f"{name}: cannot read: {e.strerror or e}") from None
     if len(data) > MAX_INPUT_BYTES:  # it grew since stat
         raise TextverError(f"{name}: {_too_large(len(data), MAX_INPUT_BYTES)}")
+    document = _document(data, name, suffix=p.suffix.lower())
+    if document is not None:
+        return Version(label=p.stem, source=name, text=document[0], meta=document[1])
     is_html = True if p.suffix.lower() in HTML_SUFFIXES else None
     text, is_html, meta = _decode(data, name, html=is_html, encoding=encoding, declared=None)
     text = _content(text, is_html, name, selector, meta)
@@ -294,6 +297,22 @@ def load_file(
 def _too_large(size: int, limit: int) -> str:
     mib = f", {limit / 2**20:g} MiB" if limit >= 2**20 else ""
     return f"too large ({size} bytes; the limit is {limit} bytes{mib})"
+
+
+def _document(
+    data: bytes, name: str, *, suffix: str = "", mime: str | None = None
+) -> tuple[str, dict[str, str]] | None:
+    """The text and provenance of a PDF, DOCX or EPUB document, or None for text or HTML.
+
+    The format is recognised by content (:func:`textver.formats.sniff`); the file's suffix or
+    the Content-Type only make content that contradicts them an error."""
+    from textver import formats
+
+    hint = formats.SUFFIXES.get(suffix) or formats.MIME_TYPES.get(mime or "")
+    fmt = formats.sniff(data, name, hint=hint)
+    if fmt is None:
+        return None
+    return formats.read_document(data, fmt, name), {"format": str(fmt)}
 
 
 def _content(
@@ -362,8 +381,14 @@ def fetch_url(
         raise TextverError(f"{url}: {problem}{where}")
     content_type = headers.get("Content-Type", "")
     mime = _mime_type(content_type)
+    document = _document(body, url, mime=mime)  # a URL's suffix says little: not a hint
+    if document is not None:
+        meta = document[1] | {"url": current, "retrieved": retrieved, "content_type": content_type}
+        return Version(label=_url_label(current), source=url, text=document[0], meta=meta)
     if mime is not None and mime not in _HTML_TYPES | _TEXT_TYPES:
-        raise TextverError(f"{url}: unsupported content type {mime}; expected HTML or plain text")
+        raise TextverError(
+            f"{url}: unsupported content type {mime}; expected HTML, plain text, PDF, DOCX or EPUB"
+        )
     is_html = None if mime is None else mime in _HTML_TYPES
     declared = headers.get_content_charset()
     text, is_html, meta = _decode(body, url, html=is_html, encoding=encoding, declared=declared)

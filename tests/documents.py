@@ -1,0 +1,193 @@
+"""Documents the tests make: our own invented text, printed to PDF by headless Chromium, written
+to DOCX by python-docx and to EPUB with zipfile, so no third-party file is committed."""
+
+from __future__ import annotations
+
+import html
+import random
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+TITLE = "The Vellmoor Harbour Almanac"
+RUNNING_HEAD = "Vellmoor Harbour Almanac \u00b7 Spring Edition"
+
+_SUBJECTS = [
+    "The harbour master",
+    "A fisherman from the northern quay",
+    "The lighthouse keeper",
+    "The council of Vellmoor",
+    "An old net maker",
+    "The schoolteacher on Lantern Hill",
+    "A well-known ferry captain",
+    "The museum's archivist",
+    "A visiting shipwright",
+    "The baker's apprentice",
+]
+_VERBS = [
+    "recorded",
+    "repaired",
+    "described",
+    "measured",
+    "painted",
+    "remembered",
+    "questioned",
+    "photographed",
+    "catalogued",
+    "defended",
+]
+_OBJECTS = [
+    "the stone breakwater after the winter storms",
+    "every boat that entered the narrow channel",
+    "the blue and yellow hulls drawn up on the shingle",
+    "the long-forgotten customs house beside the market",
+    "the tide tables printed in the parish newsletter",
+    "the iron bell that warned ships off the reef",
+    "a collection of extraordinary navigational instruments",
+    "the festival lanterns floating across the harbour",
+    "the deep-water mooring used by the coastal steamers",
+    "the accounts of the cooperative fish market",
+]
+_ENDINGS = [
+    "before the first light of dawn",
+    "with considerable patience",
+    "in a notebook that survives today",
+    "while the gulls circled overhead",
+    "for the benefit of later generations",
+    "despite the objections of the harbour board",
+    "in the spring of the following year",
+    "without asking anyone for permission",
+]
+
+
+def paragraphs(count: int = 30, seed: int = 13) -> list[str]:
+    """``count`` invented paragraphs of two to four sentences, the same for every run."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        sentences = [
+            f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} "
+            f"{rng.choice(_ENDINGS)}."
+            for _ in range(rng.randint(2, 4))
+        ]
+        out.append(" ".join(sentences))
+    return out
+
+
+def plain(paras: list[str], title: str = TITLE) -> str:
+    return "\n\n".join([title, *paras]) + "\n"
+
+
+LINE_WIDTH = 84
+"""Characters per printed line: narrower than the page, so the browser never wraps again."""
+
+
+def typeset(text: str, width: int = LINE_WIDTH) -> list[str]:
+    """``text`` broken into lines as a typesetter would: at spaces, after the hyphen of a
+    compound ("well-" / "known"), and inside a long word that does not fit, hyphenated
+    ("navi-" / "gational"), so the PDF holds both kinds of line-end hyphen."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while True:
+            sep = " " if line else ""
+            if len(line) + len(sep) + len(word) <= width:
+                line += sep + word
+                break
+            room = width - len(line) - len(sep) - 1
+            if "-" in word and 0 < word.index("-") < room:
+                head, tail = word.split("-", 1)
+                line, word = line + sep + head + "-", tail
+            elif (cut := min(room, len(word.rstrip(".,;")) - 3)) >= 4 and word[:cut].isalpha():
+                line, word = line + sep + word[:cut] + "-", word[cut:]
+            lines.append(line)
+            line = ""
+    lines.append(line)
+    return lines
+
+
+def print_pdf(path: Path, paras: list[str], *, title: str = TITLE, **pdf: object) -> Path:
+    """Print ``paras`` under ``title`` to a Letter PDF with a running head and page numbers."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    body = "".join(
+        "<p>" + "<br>".join(html.escape(line) for line in typeset(p)) + "</p>" for p in paras
+    )
+    page_html = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><style>"
+        "body{font:11pt/1.4 serif} p{margin:0 0 0.8em;white-space:nowrap}</style></head>"
+        f"<body><h1>{html.escape(title)}</h1>{body}</body></html>"
+    )
+    options: dict[str, object] = {
+        "format": "Letter",
+        "display_header_footer": True,
+        "header_template": "<div style='font-size:9pt;width:100%;text-align:center'>"
+        f"{html.escape(RUNNING_HEAD)}</div>",
+        "footer_template": "<div style='font-size:9pt;width:100%;text-align:center'>"
+        "<span class=pageNumber></span></div>",
+        "margin": {"top": "1in", "bottom": "1in", "left": "1in", "right": "1in"},
+    }
+    options.update(pdf)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = browser.new_page()
+            page.set_content(page_html)
+            page.pdf(path=str(path), **options)  # type: ignore[arg-type]
+        finally:
+            browser.close()
+    return path
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def write_docx(
+    path: Path,
+    paras: list[str],
+    *,
+    title: str = TITLE,
+    header: str = RUNNING_HEAD,
+    footer: str = "Printed in Vellmoor",
+    table: list[list[str]] | None = None,
+) -> Path:
+    """``paras`` under a heading, with a header and footer (and a table after the first
+    paragraph when ``table`` is given), written by python-docx."""
+    import docx
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = header
+    section.footer.paragraphs[0].text = footer
+    document.add_heading(title, level=1)
+    for i, para in enumerate(paras):
+        document.add_paragraph(para)
+        if i == 0 and table is not None:
+            grid = document.add_table(rows=len(table), cols=len(table[0]))
+            for row, cells in zip(grid.rows, table, strict=True):
+                for cell, text in zip(row.cells, cells, strict=True):
+                    cell.text = text
+    document.save(str(path))
+    return path
+
+
+def tracked_paragraph(document: object, before: str, inserted: str, deleted: str, after: str):
+    """Append a paragraph reading ``before``, a tracked insertion, a tracked deletion and
+    ``after``, in WordprocessingML as Word writes it when changes are tracked."""
+    from docx.oxml import parse_xml
+
+    def run(text: str, tag: str = "t") -> str:
+        return f'<w:r><w:{tag} xml:space="preserve">{html.escape(text)}</w:{tag}></w:r>'
+
+    stamp = 'w:author="Editor" w:date="2026-01-01T00:00:00Z"'
+    xml = (
+        f'<w:p xmlns:w="{_W_NS}">{run(before)}'
+        f'<w:ins w:id="1" {stamp}>{run(inserted)}</w:ins>'
+        f'<w:del w:id="2" {stamp}>{run(deleted, "delText")}</w:del>'
+        f"{run(after)}</w:p>"
+    )
+    body = document.element.body  # type: ignore[attr-defined]
+    body.insert(len(body) - 1, parse_xml(xml))  # before the closing section properties
