@@ -411,7 +411,7 @@ def verify(ctx: click.Context, repair: bool) -> None:
     default="auto",
     show_default=True,
     help="Link sentences by meaning: where words do not decide and across languages (auto), "
-    "also for weakly linked sentences (on), or never (off).  Two REFs only.",
+    "also for weakly linked sentences (on), or never (off).",
 )
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a TTY).")
 @click.option("--selector", metavar="CSS", help="CSS selector of the article in HTML pages.")
@@ -469,7 +469,7 @@ def compare(
         return
     from textver.collate import collate
 
-    collation = collate(versions, base=base, strict=strict)
+    collation = collate(versions, base=base, strict=strict, meaning=meaning)
     if fmt == "json":
         _emit(output, _json(collation.to_dict()))
     elif fmt == "text":

@@ -20,6 +20,7 @@ from textver.align import DisjointSets, feature_table, features
 from textver.compare import Comparison, build, without_cycle_collector
 from textver.diff import EQUAL, INSERT
 from textver.errors import TextverError
+from textver.meaning import MODES, TRANSLATED
 from textver.segment import Segmented, segment
 from textver.version import Version
 
@@ -50,6 +51,7 @@ class Collation:
     pairs: list[Comparison]
     rows: list[Row] = field(default_factory=list)
     strict: bool = False
+    meaning: str = "auto"  # as in textver.compare.compare, for every pair compared
 
     @property
     def editions(self) -> list[Version]:
@@ -88,7 +90,12 @@ class Collation:
         for i, a in enumerate(labels):
             for b in labels[i + 1 :]:
                 pair = known.get((a, b)) or build(
-                    by_label[a], by_label[b], self.segs[a], self.segs[b], self.strict
+                    by_label[a],
+                    by_label[b],
+                    self.segs[a],
+                    self.segs[b],
+                    self.strict,
+                    meaning=self.meaning,
                 )
                 stats = pair.stats
                 out[a][b] = stats["retained"]
@@ -100,7 +107,10 @@ class Collation:
         """The row's variation units, in the base's reading order.
 
         Base tokens are grouped into runs that the same set of editions keep; text an edition
-        adds is a unit of its own at the base position where it was inserted.
+        adds is a unit of its own at the base position where it was inserted.  A sentence group
+        an edition has in another language (a TRANSLATED run: no word links) is one unit as a
+        whole, holding that edition's sentences beside the base's, and so are the readings of
+        every other edition there: a unit cannot be finer than the words it lines up.
         """
         base = self.base.label
         units: list[Unit] = []
@@ -115,36 +125,62 @@ class Collation:
             ]
         seg = self.segs[base]
         everyone = [v.label for v in self.editions]
+        labels = [pair.right.label for pair in self.pairs]
 
-        def add_inserts(key: tuple[str, int]) -> bool:
+        def add_inserts(key: tuple[str, int], fold: bool) -> bool:
+            """Text added at ``key``: a unit of its own, or, inside a translated group
+            (``fold``), part of the current unit."""
+            found = [ins.get(key) for ins in self._inserts]
+            if not any(found):
+                return False
+            if fold:
+                current = units[-1].readings
+                for label, toks in zip(labels, found, strict=True):
+                    if toks:
+                        reading = current[label]
+                        if reading is None:
+                            current[label] = list(toks)
+                        else:
+                            reading.extend(toks)
+                return False
             readings: dict[str, list[int] | None] = dict.fromkeys(everyone)
-            for pair_no, pair in enumerate(self.pairs):
-                readings[pair.right.label] = self._inserts[pair_no].get(key)
-            if any(readings.values()):
-                units.append(Unit(readings))
-                return True
-            return False
+            readings.update(zip(labels, found, strict=True))
+            units.append(Unit(readings))
+            return True
 
+        run_key: tuple[object, ...] | None = None
         for p in row.cells[base]:
-            tokens = seg.paragraph_tokens(p)
-            run_key: tuple[bool, ...] | None = None
-            for t in tokens:
-                if add_inserts(("before", t)):
+            for t in seg.paragraph_tokens(p):
+                groups = [tr.get(t) for tr in self._translations]
+                # Past the first token of a translated group: the unit goes on whatever else
+                # changes, so that the group is never cut.
+                held = any(g is not None and g[0] < t for g in groups) and bool(units)
+                if add_inserts(("before", t), held):
                     run_key = None
                 mapped = [m.get(t) for m in self._maps]
-                key = tuple(m is not None for m in mapped)
-                if key != run_key:
-                    readings = {base: []}
-                    for pair, m in zip(self.pairs, mapped, strict=True):
-                        readings[pair.right.label] = [] if m is not None else None
+                key = tuple(
+                    g if g is not None else m is not None
+                    for g, m in zip(groups, mapped, strict=True)
+                )
+                if key != run_key and not held:
+                    readings: dict[str, list[int] | None] = {base: []}
+                    for label, k in zip(labels, key, strict=True):
+                        readings[label] = [] if k else None
                     units.append(Unit(readings))
-                    run_key = key
+                run_key = key
                 current = units[-1].readings
-                current[base].append(t)
-                for pair, m in zip(self.pairs, mapped, strict=True):
-                    if m is not None:
-                        current[pair.right.label].append(m)
-                if add_inserts(("after", t)):
+                current[base].append(t)  # type: ignore[union-attr]
+                for label, m, g in zip(labels, mapped, groups, strict=True):
+                    if m is not None or (g is not None and g[0] == t):
+                        reading = current[label]
+                        if reading is None:  # present from here on, inside a held unit
+                            reading = current[label] = []
+                        if m is not None:
+                            reading.append(m)
+                        else:
+                            reading.extend(range(g[2], g[3]))  # type: ignore[index]
+                inside = any(g is not None and g[1] > t + 1 for g in groups)
+                if add_inserts(("after", t), inside):
                     run_key = None
         return units
 
@@ -179,6 +215,22 @@ class Collation:
         return maps
 
     @cached_property
+    def _translations(self) -> list[dict[int, tuple[int, int, int, int]]]:
+        """Per pair: base token -> the translated sentence group ``(a0, a1, b0, b1)`` holding
+        it (base tokens ``a0:a1``, the other edition's ``b0:b1``), for groups linked across
+        languages (textver.meaning.TRANSLATED)."""
+        out = []
+        for pair in self.pairs:
+            m: dict[int, tuple[int, int, int, int]] = {}
+            for lk in pair.links:
+                for sl in lk.sentences:
+                    for op, a0, a1, b0, b1 in sl.ops:
+                        if op == TRANSLATED:
+                            m.update(dict.fromkeys(range(a0, a1), (a0, a1, b0, b1)))
+            out.append(m)
+        return out
+
+    @cached_property
     def _inserts(self) -> list[dict[tuple[str, int], list[int]]]:
         """Per pair: where the other edition adds tokens, as ``("before", t)`` for the start of
         a passage or ``("after", t)`` for just after base token ``t``, with the added tokens."""
@@ -202,8 +254,21 @@ class Collation:
         return out
 
 
-def collate(versions: list[Version], *, base: str | None = None, strict: bool = False) -> Collation:
-    """Collate ``versions`` against the edition labelled ``base`` (default: the longest)."""
+def collate(
+    versions: list[Version],
+    *,
+    base: str | None = None,
+    strict: bool = False,
+    meaning: str = "auto",
+) -> Collation:
+    """Collate ``versions`` against the edition labelled ``base`` (default: the longest).
+
+    Each edition is compared with the base as :func:`textver.compare.compare` compares two
+    versions, ``meaning`` included (``"auto"``: by meaning where words do not decide and
+    whenever the two are in different languages; ``"on"``; ``"off"``).
+    """
+    if meaning not in MODES:
+        raise ValueError(f"meaning must be one of {', '.join(MODES)}, not {meaning!r}")
     labels = [v.label for v in versions]
     if len(versions) < 2:
         raise TextverError(f"{', '.join(labels) or 'collation'}: need at least two editions")
@@ -219,8 +284,10 @@ def collate(versions: list[Version], *, base: str | None = None, strict: bool = 
             raise TextverError(f"--base {base}: no such edition (editions: {', '.join(labels)})")
         base_v = matches[0]
     others = [v for v in versions if v is not base_v]
-    pairs = [build(base_v, o, segs[base_v.label], segs[o.label], strict) for o in others]
-    col = Collation(base_v, others, segs, pairs, strict=strict)
+    pairs = [
+        build(base_v, o, segs[base_v.label], segs[o.label], strict, meaning=meaning) for o in others
+    ]
+    col = Collation(base_v, others, segs, pairs, strict=strict, meaning=meaning)
     col.rows = _rows(col)
     return col
 
