@@ -3,8 +3,12 @@ to DOCX by python-docx and to EPUB with zipfile, so no third-party file is commi
 
 from __future__ import annotations
 
+import contextlib
 import html
 import random
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -107,14 +111,21 @@ def typeset(text: str, width: int = LINE_WIDTH) -> list[str]:
     return lines
 
 
-def print_pdf(path: Path, paras: list[str], *, title: str = TITLE, **pdf: object) -> Path:
-    """Print ``paras`` under ``title`` to a Letter PDF with a running head and page numbers."""
+def print_pdf(
+    path: Path, paras: list[str] | list[list[str]], *, title: str = TITLE, **pdf: object
+) -> Path:
+    """Print ``paras`` under ``title`` to a Letter PDF with a running head and page numbers.
+
+    Each paragraph is broken into lines by :func:`typeset`, or is given as its lines."""
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     body = "".join(
-        "<p>" + "<br>".join(html.escape(line) for line in typeset(p)) + "</p>" for p in paras
+        "<p>"
+        + "<br>".join(html.escape(ln) for ln in (typeset(p) if isinstance(p, str) else p))
+        + "</p>"
+        for p in paras
     )
     page_html = (
         "<!doctype html><html lang=en><head><meta charset=utf-8><style>"
@@ -191,3 +202,36 @@ def tracked_paragraph(document: object, before: str, inserted: str, deleted: str
     )
     body = document.element.body  # type: ignore[attr-defined]
     body.insert(len(body) - 1, parse_xml(xml))  # before the closing section properties
+
+
+@contextlib.contextmanager
+def serve(files: dict[str, tuple[bytes, str]]) -> Iterator[str]:
+    """A server on 127.0.0.1 answering ``/NAME`` with its bytes and Content-Type; its base URL.
+
+    Shut down when the block ends (and its thread is a daemon, so it never outlives the run)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            body, content_type = files.get(self.path.lstrip("/"), (b"", ""))
+            self.send_response(200 if content_type else 404)
+            if content_type:
+                self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -58,7 +58,7 @@ URL_CASES = [
     ("/nope", "HTTP 404 Not Found"),
     ("/server-error", "HTTP 500 Internal Server Error"),
     ("/slow", "timed out after 0.5 s"),
-    ("/report.pdf", "PDF"),
+    ("/report.pdf", "damaged PDF"),
     ("/to-file", "only http and https"),
     ("/short-body", "download cut short"),
     ("/chunked-unterminated", "download cut short"),

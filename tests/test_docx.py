@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from tests import documents
-from textver import compare
 from textver.errors import TextverError
 from textver.ingest import load_file
 
@@ -34,15 +33,14 @@ def test_compared_with_plain_text_nothing_added_at_most_the_heading_removed(
     """The issue's target, through the CLI: 0 words added, at most the heading removed."""
     docx_path = documents.write_docx(tmp_path / "almanac.docx", paras)
     txt = tmp_path / "almanac.txt"
-    txt.write_text("\n\n".join(paras) + "\n")
+    txt.write_text(documents.plain(paras))
     out = tmp_path / "c.json"
     r = textver_cmd("compare", txt, docx_path, "--format", "json", "-o", out)
     assert r.returncode == 0, r.stderr
     stats = json.loads(out.read_text())["stats"]
-    assert stats["removed_words"] == 0
-    assert stats["inserted_words"] <= len(documents.TITLE.split())  # the heading, txt lacks it
-    c = compare(load_file(txt), load_file(docx_path))
-    assert c.stats["removed_words"] == 0 and c.stats["moved_paragraphs"] == 0
+    assert stats["inserted_words"] == 0
+    assert stats["removed_words"] <= len(documents.TITLE.split())
+    assert stats["moved_paragraphs"] == 0
 
 
 def test_tracked_changes_read_as_the_document_now_reads(tmp_path: Path) -> None:

@@ -47,6 +47,7 @@ FIELDS: tuple[Field, ...] = (
     Field("notes", "Free-text notes on the edition.", "--note", export=False),
     Field("retrieved", "When the text was fetched from its URL (UTC).", export=False),
     Field("encoding", "The encoding the text was decoded from.", export=False),
+    Field("format", "The format it was imported from: text, html, pdf, docx or epub."),
 )
 """Edition provenance, in the order the manifest, ``show`` and the reports list it."""
 

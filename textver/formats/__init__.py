@@ -109,6 +109,10 @@ def read_document(data: bytes, fmt: SourceFormat, name: str) -> str:
         from textver.formats.docx import read_docx
 
         text = read_docx(data, name)
+    elif fmt is SourceFormat.PDF:
+        from textver.formats.pdf import read_pdf
+
+        text = read_pdf(data, name)
     else:
         raise TextverError(f"{name}: {fmt.upper()} documents are not read yet")
     if not text.strip():
