@@ -26,6 +26,7 @@ FILLER = [
     f"The clerk signed page {n * 11 + 2} before the evening tide."
     for n in range(1, 31)
 ]
+NOTES = "Framing lines kept out of the text:\nFirst line\nSecond line"
 # The last filler paragraph gains a sentence on the right.
 ADDED = FILLER[-1] + " A gale then closed the harbour for nine whole days."
 
@@ -37,8 +38,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict]:
         SCRIPT,
         "left.txt",
         join([f"The opening line quotes {SCRIPT} plainly.", *FILLER, *LEFT_KEEPER]),
-        {"url": "javascript:alert(1)", "publication": IMG},
+        # As the store gives them: its computed size and hash among the provenance fields.
+        {"url": "javascript:alert(1)", "publication": IMG, "notes": NOTES, "words": "1"},
     )
+    left.meta["sha256"] = left.sha256
     right = Version(
         f"right{IMG}",
         "right.txt",
@@ -287,6 +290,7 @@ def test_phone_width_stacks_columns_and_print_drops_controls(page: tuple, report
     url, _ = report
     pg.set_viewport_size({"width": 390, "height": 800})
     open_report(pg, url)
+    pg.click("[data-view=sbs]")
     left, right = pg.evaluate(
         "[...document.querySelectorAll('.row.x')[1].querySelectorAll('.L, .R')]"
         ".map(e => e.getBoundingClientRect().top)"
@@ -447,3 +451,148 @@ def test_a_right_to_left_override_in_a_label_cannot_reorder_it(page: tuple, tmp_
     assert xs == sorted(xs), f"{text!r} is drawn out of order: {xs}"
     assert text == "<U+202E>txt.exe" and len(xs) == len(text)
     assert label_right <= arrow_left + 1
+
+
+# Phone layout: a 390 px wide screen (an iPhone 12 to 15), and what a reviewer sees first.
+PHONE = {"width": 390, "height": 844}
+
+# Every visible element that reaches past the right edge of the window, and every scrolling
+# box inside the page that needs scrolling: (element, right edge or "scrolls").
+OVERFLOW = """() => {
+  const W = document.documentElement.clientWidth;
+  const bad = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (!el.checkVisibility() || el.closest("[data-scrolls]")) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > W + 0.5) bad.push(el.tagName + "." + el.className + " " + r.right);
+    const o = getComputedStyle(el).overflowX;
+    if ((o === "auto" || o === "scroll" || o === "hidden") && el.scrollWidth > el.clientWidth + 1)
+      bad.push(el.tagName + "." + el.className + " scrolls");
+  }
+  return bad;
+}"""
+
+# Where the summary, its first largest cut and the provenance fold are, and what is visible.
+FIRST_SCREEN = """() => {
+  const top = s => { const e = document.querySelector(s); return e && e.checkVisibility()
+    ? e.getBoundingClientRect().top : null; };
+  return {summary: top("#sum-h"), figure: top(".summary strong, .summary table"),
+          cut: top(".cuts li"), fold: top(".provenance"), card: top(".prov"),
+          height: innerHeight};
+}"""
+
+
+def css_string(text: str) -> str:
+    """``text`` as getComputedStyle writes a string in ``content``."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def first_screen(pg: object) -> dict:
+    return pg.evaluate(FIRST_SCREEN)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 800}])
+def test_first_screen_shows_the_summary_then_provenance_folded(
+    page: tuple, report: tuple, viewport: dict
+) -> None:
+    """What changed comes first, on a phone as on a desktop; provenance is one click away."""
+    pg, _ = page
+    url, _ = report
+    pg.set_viewport_size(viewport)
+    open_report(pg, url)
+    at = first_screen(pg)
+    assert 0 <= at["summary"] < at["figure"] < at["height"] - 40
+    if viewport is not PHONE:
+        assert at["cut"] < at["height"] - 20  # the largest cuts beside the figures
+    assert at["card"] is None and at["fold"] > at["figure"]  # folded, below
+    pg.click(".provenance > summary")
+    assert pg.locator(".prov").first.is_visible()
+    assert first_screen(pg)["card"] > at["figure"]
+
+
+def test_provenance_card_shows_size_and_hash_once_and_keeps_note_lines(
+    page: tuple, report: tuple
+) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url)
+    pg.click(".provenance > summary")
+    card = pg.locator(".prov").first
+    names = card.locator("dt").all_inner_texts()
+    assert names.count("sha256") == 1 and "words" not in names and names.count("size") == 1
+    assert card.inner_text().count(pg.evaluate("document.querySelector('.hash').textContent")) == 1
+    notes = pg.evaluate(
+        "[...document.querySelectorAll('.prov dt')].find(e => e.textContent === 'notes')"
+        ".nextElementSibling.innerText"
+    )
+    assert notes.split("\n") == NOTES.split("\n")
+
+
+def test_phone_reads_inline_and_nothing_is_wider_than_the_screen(
+    page: tuple, report: tuple
+) -> None:
+    pg, _ = page
+    url, _ = report
+    pg.set_viewport_size(PHONE)
+    open_report(pg, url)
+    assert "inline" in pg.get_attribute("body", "class")  # no choice remembered: inline
+    assert pg.get_attribute("[data-view=inline]", "aria-pressed") == "true"
+    assert pg.evaluate(OVERFLOW) == []
+    pg.click(".provenance > summary")
+    pg.click("[data-view=sbs]")
+    assert pg.evaluate(OVERFLOW) == []
+
+
+def test_desktop_starts_side_by_side(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url)
+    assert "sbs" in pg.get_attribute("body", "class")
+
+
+def test_phone_side_by_side_names_the_edition_of_every_stacked_copy(
+    page: tuple, report: tuple
+) -> None:
+    pg, _ = page
+    url, _ = report
+    pg.set_viewport_size(PHONE)
+    open_report(pg, url)
+    pg.click("[data-view=sbs]")
+    named = pg.evaluate(
+        """() => [...document.querySelectorAll('#doc .row .L, #doc .row .R')]
+             .filter(e => e.checkVisibility())
+             .map(e => [e.className, getComputedStyle(e, '::before').content])"""
+    )
+    assert len(named) > 60  # the unchanged filler's two copies included
+    for cls, label in named:
+        assert label == css_string(SCRIPT if cls == "L" else f"right{IMG}"), cls
+
+
+def test_sticky_bar_hides_the_text_scrolled_under_it(page: tuple, report: tuple) -> None:
+    pg, _ = page
+    url, _ = report
+    open_report(pg, url)
+    pg.keyboard.press("n")
+    pg.keyboard.press("n")  # scrolled: text lies under the bar
+    colour, inside = pg.evaluate(
+        """() => { const bar = document.querySelector('.sticky');
+                   const r = bar.getBoundingClientRect();
+                   const hit = document.elementFromPoint(r.left + r.width / 2, r.bottom - 3);
+                   return [getComputedStyle(bar).backgroundColor, bar.contains(hit)]; }"""
+    )
+    assert colour == "rgb(255, 255, 255)" and inside
+
+
+def test_status_writes_numbers_with_thousands_separators(page: tuple, tmp_path: Path) -> None:
+    """ "Change 2 of 1,285", as the summary writes its figures."""
+    pg, _ = page
+    left = [f"Line {n} of the tally names the harbour boat number {n}." for n in range(1050)]
+    right = [f"Line {n} of the tally names the harbour ship number {n}." for n in range(1050)]
+    c = compare(Version("a", "a.txt", join(left)), Version("b", "b.txt", join(right)))
+    path = tmp_path / "many.html"
+    path.write_text(render_html(c), encoding="utf-8")
+    open_report(pg, path.as_uri())
+    assert pg.text_content("#status").startswith("1,050 changes")
+    pg.keyboard.press("n")
+    pg.keyboard.press("n")
+    assert pg.text_content("#status").startswith("Change 2 of 1,050: ")

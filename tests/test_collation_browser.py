@@ -10,7 +10,17 @@ import pytest
 # The browser, the recording page and their helpers are those of the two-text report's tests
 # (importing them also skips this module, with their reason, when Chromium is absent).
 from tests import test_browser
-from tests.test_browser import CONTRAST, FILLER, current, in_view, open_report
+from tests.test_browser import (
+    CONTRAST,
+    FILLER,
+    OVERFLOW,
+    PHONE,
+    css_string,
+    current,
+    first_screen,
+    in_view,
+    open_report,
+)
 from tests.test_collation_html import ADDED, IMG, SCRIPT
 from tests.texts import HARBOUR, darwin_dir, join
 from textver.collate import collate
@@ -223,6 +233,7 @@ def test_phone_width_stacks_columns(page: tuple, report: str) -> None:
     pg, _ = page
     pg.set_viewport_size({"width": 390, "height": 800})
     open_report(pg, report)
+    pg.click("[data-view=sbs]")
     tops = pg.evaluate(
         "[...document.querySelector('.row.x').querySelectorAll('[data-ed]')]"
         ".map(e => e.getBoundingClientRect().top)"
@@ -236,6 +247,45 @@ def test_phone_width_stacks_columns(page: tuple, report: str) -> None:
     assert label == '"d"'
 
 
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 800}])
+def test_first_screen_shows_the_matrix_then_provenance_folded(
+    page: tuple, report: str, viewport: dict
+) -> None:
+    pg, _ = page
+    pg.set_viewport_size(viewport)
+    open_report(pg, report)
+    at = first_screen(pg)
+    assert 0 <= at["summary"] < at["figure"] < at["height"] - 40
+    assert at["card"] is None and at["fold"] > at["figure"]
+    pg.click(".provenance > summary")
+    assert pg.locator(".prov").count() == 4 and pg.locator(".prov").last.is_visible()
+
+
+def test_phone_reads_the_base_with_marks_and_only_the_matrix_scrolls(
+    page: tuple, report: str
+) -> None:
+    """On a phone nothing is wider than the screen but the matrix of four editions, which
+    scrolls inside its own box; the stacked columns name their edition on every copy."""
+    pg, _ = page
+    pg.set_viewport_size(PHONE)
+    open_report(pg, report)
+    assert "inline" in pg.get_attribute("body", "class")
+    wrap = pg.locator(".matrix-wrap")
+    assert wrap.get_attribute("data-scrolls") is not None
+    assert wrap.bounding_box()["x"] + wrap.bounding_box()["width"] <= 390
+    assert pg.evaluate(OVERFLOW) == []
+    pg.click("[data-view=sbs]")
+    pg.click(".provenance > summary")
+    assert pg.evaluate(OVERFLOW) == []
+    named = pg.evaluate(
+        """() => [...document.querySelectorAll('#doc .row > [data-ed]')]
+             .filter(e => e.checkVisibility())
+             .map(e => [e.dataset.ed, getComputedStyle(e, '::before').content])"""
+    )
+    assert len(named) > 4 * len(FILLER)
+    assert all(label == css_string(ed) for ed, label in named)
+
+
 def test_darwin_six_editions(page: tuple, tmp_path: Path) -> None:
     d = darwin_dir()
     labels = ["1859", "1860", "1861", "1866", "1869", "1872"]
@@ -246,9 +296,9 @@ def test_darwin_six_editions(page: tuple, tmp_path: Path) -> None:
     open_report(pg, path.as_uri())
     assert pg.evaluate("window.textverReadyAt") < 3000
     n = pg.evaluate("document.querySelectorAll('.ch').length")
-    assert f"Change 1 of {n}" not in pg.text_content("#status")
+    assert f"Change 1 of {n:,}" not in pg.text_content("#status")
     pg.keyboard.press("n")
-    assert f"Change 1 of {n}" in pg.text_content("#status")
+    assert f"Change 1 of {n:,}" in pg.text_content("#status")
     last = f"c{n}"
     pg.evaluate(f"location.hash = '#{last}'")
     pg.wait_for_function(f"document.querySelector('#{last}').classList.contains('current')")

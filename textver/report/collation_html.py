@@ -13,10 +13,11 @@ stay light.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from textver.collate import Collation, Row, Unit
 from textver.report.html import assets, environment
-from textver.report.model import MINIMAP_BINS, Mark, Side, mark_unchanged_runs, side_of
+from textver.report.model import MINIMAP_BINS, Mark, Side, mark_unchanged_runs, side_of, work_of
 
 EQUAL = "equal"  # text every edition shares here
 LACK = "lack"  # base text some editions lack (base column)
@@ -106,9 +107,16 @@ class CollationReport:
     minimap: list[Mark]
     strict: bool = False
 
+    work: Any = None  # the work the editions are of (title, author), if known
+
     @property
     def editions(self) -> list[Side]:
         return [self.base, *self.others]
+
+    @property
+    def cards(self) -> list[tuple[Side, str]]:
+        """Each edition's provenance card with its role."""
+        return [(self.base, "Base"), *((s, "Edition") for s in self.others)]
 
 
 def render_collation_html(collation: Collation) -> str:
@@ -169,6 +177,7 @@ class _Builder:
             total=self.total,
             minimap=self._minimap(),
             strict=col.strict,
+            work=work_of(col),
         )
 
     def _minimap(self) -> list[Mark]:

@@ -17,7 +17,7 @@ from typing import Any
 from textver.align import Link, SentenceLink
 from textver.compare import Comparison
 from textver.meaning import MEANING
-from textver.provenance import ordered
+from textver.provenance import COMPUTED, ordered
 from textver.segment import count_words
 from textver.version import Version
 
@@ -208,6 +208,11 @@ class Mark:
     count: int
     anchor: str  # the first change in the bin
 
+    @property
+    def weight(self) -> int:
+        """How dark the mark is drawn, 1 to 4, by the words it stands for."""
+        return 1 if self.words < 5 else 2 if self.words < 20 else 3 if self.words < 60 else 4
+
 
 @dataclass
 class Report:
@@ -219,6 +224,7 @@ class Report:
     minimap: list[Mark]
     strict: bool = False
     cross_language: bool = False  # linked by meaning across languages: no word diff anywhere
+    work: Any = None  # the work both versions are editions of (title, author), if known
 
 
 def sentence_label(kinds: set[str], sl: SentenceLink) -> str | None:
@@ -423,6 +429,7 @@ class _Builder:
             minimap=self._minimap(),
             strict=c.strict,
             cross_language=self.cross,
+            work=work_of(c),
         )
 
     def _with_move_markers(self, rows: list[Row]) -> list[Row]:
@@ -563,7 +570,7 @@ def mark_unchanged_runs(rows: Sequence[Any]) -> None:
 
 
 def side_of(v: Version, words: int, paragraphs: int) -> Side:
-    meta = {k: str(val) for k, val in v.meta.items() if val not in (None, "")}
+    meta = {k: str(val) for k, val in v.meta.items() if val not in (None, "") and k not in COMPUTED}
     url = meta.get("url", "")
     safe_url = url if url.lower().startswith(("http://", "https://")) else None
     return Side(
@@ -576,3 +583,9 @@ def side_of(v: Version, words: int, paragraphs: int) -> Side:
         url=safe_url,
         language=meta.get("language") or None,
     )
+
+
+def work_of(result: Any) -> Any:
+    """The work a comparison or collation is of (its ``title`` and ``author``), or None when
+    its versions are not known to be editions of one work."""
+    return getattr(result, "work", None)

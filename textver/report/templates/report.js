@@ -26,6 +26,11 @@
     try { window.localStorage.setItem(key, value); } catch (e) { /* storage refused */ }
   }
 
+  /* Numbers as the report's own figures are written: 1,285. */
+  function num(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
+
   function partners(el) {
     return el.id ? document.querySelectorAll('.cr[data-for="' + el.id + '"]') : [];
   }
@@ -62,7 +67,7 @@
     el.setAttribute("aria-current", "true");
     var np = partners(el);
     for (k = 0; k < np.length; k++) np[k].classList.add("current-r");
-    status.textContent = "Change " + (i + 1) + " of " + changes.length + ": " +
+    status.textContent = "Change " + num(i + 1) + " of " + num(changes.length) + ": " +
       el.getAttribute("data-label");
     if (scroll) reveal(el);
     if (location.hash !== "#" + el.id) {
@@ -149,8 +154,13 @@
   });
   window.addEventListener("hashchange", fromHash);
 
+  /* Without a remembered choice, a screen too narrow for two columns reads inline. */
   var view = load("textver.view");
-  setView(view === "inline" ? "inline" : "sbs", false);
+  if (view !== "inline" && view !== "sbs") {
+    var narrow = window.matchMedia && window.matchMedia("(max-width: 700px)").matches;
+    view = narrow ? "inline" : "sbs";
+  }
+  setView(view, false);
   setFilter(load("textver.onlyChanged") === "1", false);
   fromHash();
   window.textverReadyAt = performance.now();
