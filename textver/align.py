@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, pairwise
-from operator import neg
+from operator import itemgetter, neg
 from typing import Generic, TypeVar
 
 from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
@@ -935,7 +935,7 @@ def align(
     R.feats.clear()
 
     records = _paragraph_records(left, right, L, R, sent_links, params)
-    out = [_build_link(left, right, L, R, ps, qs, sent_links) for ps, qs in records]
+    out = _build_links(left, right, L, R, records, sent_links)
     for stage in stages:
         annotate = getattr(stage, "annotate", None)
         if annotate is not None:
@@ -955,17 +955,32 @@ def _paragraph_records(
     """The paragraphs of each record: groups of paragraphs joined by their sentence links,
     then every paragraph left over on its own.  (A function of its own so that its tables,
     several per paragraph, are freed before the records are built.)"""
-    # Paragraph edges weighted by the words each sentence link carries on each side.
+    # Paragraph edges, numbered p * n_right + q (integers hash faster than pairs).  An edge whose
+    # two paragraphs have no other edge is kept whatever it weighs (it is the strongest tie of
+    # both) and is a record by itself; only the others are weighed.  In a text kept as it was,
+    # nearly every edge is such a one.
+    lsp, rsp = left.sentence_paragraph, right.sentence_paragraph
+    n_right = max(len(right.paragraphs), 1)
+    edges = {lsp[i] * n_right + rsp[j] for j, sources in sent_links.items() for i in sources}
+    l_degree = Counter(e // n_right for e in edges)
+    r_degree = Counter(e % n_right for e in edges)
+    lone = [
+        divmod(e, n_right) for e in edges if l_degree[e // n_right] == r_degree[e % n_right] == 1
+    ]
+    # The other edges, weighted by the words each sentence link carries on each side.
     l_share: dict[tuple[int, int], float] = defaultdict(float)
     r_share: dict[tuple[int, int], float] = defaultdict(float)
     for j, sources in sent_links.items():
-        q = right.sentence_paragraph[j]
+        q = rsp[j]
+        if r_degree[q] == 1 and (not sources or l_degree[lsp[sources[0]]] == 1):
+            continue  # a lone edge (all its sources lie in one paragraph)
         for i in sources:
-            p = left.sentence_paragraph[i]
+            p = lsp[i]
             l_share[p, q] += L.words[i] / len(sources)
             r_share[p, q] += R.words[j] / len(sources)
-    l_words = [sum(L.words[rng.start : rng.stop]) for rng in left.paragraph_sentences]
-    r_words = [sum(R.words[rng.start : rng.stop]) for rng in right.paragraph_sentences]
+    l_para, r_para = left.paragraph_sentences, right.paragraph_sentences
+    l_words = {p: sum(L.words[l_para.start(p) : l_para.stop(p)]) for p, _ in l_share}
+    r_words = {q: sum(R.words[r_para.start(q) : r_para.stop(q)]) for _, q in l_share}
     # A link carrying a fair share of either paragraph joins the two.  A smaller one joins them
     # only if it is the strongest tie of one of them: the one sentence an abridgement kept of
     # a paragraph does, but a sentence an author moved between two paragraphs that each have
@@ -985,33 +1000,34 @@ def _paragraph_records(
         or w == best_r[q]
     }
 
-    # Connected components of kept edges become records, in the order of their first edge.
-    # An edge whose two paragraphs have no other edge (a paragraph kept as it was) is a
-    # component by itself; only the others go through the union-find.
+    # Connected components of kept edges become records (the order of records does not
+    # matter: align() puts them in reading order).  An edge whose two paragraphs have no other
+    # kept edge is a component by itself; only the others go through the union-find.
     l_degree = Counter(p for p, _ in kept)
     r_degree = Counter(q for _, q in kept)
     components: DisjointSets[int] = DisjointSets()  # left paragraph p is p, right q is ~q
     for p, q in kept:
         if l_degree[p] > 1 or r_degree[q] > 1:
             components.union(p, ~q)
-    groups: list[tuple[Iterable[int], Iterable[int]]] = []
+    records = [([p], [q]) for p, q in lone]
     group_of_root: dict[int, tuple[set[int], set[int]]] = {}
     for p, q in kept:
         if l_degree[p] == 1 and r_degree[q] == 1:
-            groups.append(((p,), (q,)))
+            records.append(([p], [q]))
             continue
         root = components.find(p)
         group = group_of_root.get(root)
         if group is None:
             group = group_of_root[root] = (set(), set())
-            groups.append(group)
         group[0].add(p)
         group[1].add(q)
-    records = [(sorted(a), sorted(b)) for a, b in groups]
-    linked_l = {p for a, _ in records for p in a}
-    linked_r = {q for _, b in records for q in b}
-    records += [([p], []) for p in range(len(left.paragraphs)) if p not in linked_l]
-    records += [([], [q]) for q in range(len(right.paragraphs)) if q not in linked_r]
+    records += [(sorted(a), sorted(b)) for a, b in group_of_root.values()]
+    unlinked_l = set(range(len(left.paragraphs)))
+    unlinked_l.difference_update(chain.from_iterable(map(itemgetter(0), records)))
+    unlinked_r = set(range(len(right.paragraphs)))
+    unlinked_r.difference_update(chain.from_iterable(map(itemgetter(1), records)))
+    records += [([p], []) for p in sorted(unlinked_l)]
+    records += [([], [q]) for q in sorted(unlinked_r)]
     return records
 
 
@@ -1042,6 +1058,39 @@ def _mark_moves(links: list[Link]) -> None:
             links[point[3]].moved = True
 
 
+def _build_links(
+    left: Segmented,
+    right: Segmented,
+    L: _Side,
+    R: _Side,
+    records: list[tuple[list[int], list[int]]],
+    sent_links: dict[int, list[int]],
+) -> list[Link]:
+    """The Link of each record (see _build_link), in the order of ``records``."""
+    out = []
+    # The commonest record by far in a file of one-line paragraphs: one sentence kept as it
+    # was.  Built here directly from the bounds arrays, it is what _build_link would build.
+    lp, rp = left.paragraph_sentences._bounds, right.paragraph_sentences._bounds
+    lt, rt = left.sentence_tokens._bounds, right.sentence_tokens._bounds
+    l_sigs, r_sigs, get = L.sigs, R.sigs, sent_links.get
+    for ps, qs in records:
+        if len(ps) == 1 and len(qs) == 1:
+            p2, q2 = 2 * ps[0], 2 * qs[0]
+            i, j = lp[p2], rp[q2]
+            if (
+                lp[p2 + 1] == i + 1
+                and rp[q2 + 1] == j + 1
+                and get(j) == [i]
+                and l_sigs[i] == r_sigs[j]
+            ):
+                ops: list[Opcode] = [(EQUAL, lt[2 * i], lt[2 * i + 1], rt[2 * j], rt[2 * j + 1])]
+                sentence = SentenceLink([i], [j], "equal", ops)
+                out.append(Link(ps, qs, "equal", False, 1.0, [sentence]))
+                continue
+        out.append(_build_link(left, right, L, R, ps, qs, sent_links))
+    return out
+
+
 def _build_link(
     left: Segmented,
     right: Segmented,
@@ -1051,15 +1100,6 @@ def _build_link(
     qs: list[int],
     sent_links: dict[int, list[int]],
 ) -> Link:
-    if len(ps) == 1 and len(qs) == 1:
-        # The commonest record by far in a file of one-line paragraphs: one sentence kept as
-        # it was.  Built directly, it is what the general case below would build.
-        l_rng, r_rng = left.paragraph_sentences[ps[0]], right.paragraph_sentences[qs[0]]
-        i, j = l_rng.start, r_rng.start
-        if len(l_rng) == len(r_rng) == 1 and sent_links.get(j) == [i] and L.sigs[i] == R.sigs[j]:
-            ra, rb = left.sentence_tokens[i], right.sentence_tokens[j]
-            ops: list[Opcode] = [(EQUAL, ra.start, ra.stop, rb.start, rb.stop)]
-            return Link(ps, qs, "equal", False, 1.0, [SentenceLink([i], [j], "equal", ops)])
     l_sents = [s for p in ps for s in left.paragraph_sentences[p]]
     r_sents = [s for q in qs for s in right.paragraph_sentences[q]]
     l_set = set(l_sents)

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain
+from itertools import chain, repeat
+from operator import sub
 
 from textver.align import DEFAULT_PARAMS, AlignParams, Link, SentenceLink, align
 from textver.diff import DELETE, EQUAL, INSERT
@@ -63,22 +64,28 @@ class Comparison:
     @cached_property
     def deleted_tokens(self) -> bytearray:
         """1 for each left token without a counterpart on the right."""
-        return self._flags(self.left_seg, DELETE)
+        return self._flags[0]
 
     @cached_property
     def inserted_tokens(self) -> bytearray:
         """1 for each right token without a counterpart on the left."""
-        return self._flags(self.right_seg, INSERT)
+        return self._flags[1]
 
-    def _flags(self, seg: Segmented, which: int) -> bytearray:
-        flags = bytearray(len(seg.tokens))
+    @cached_property
+    def _flags(self) -> tuple[bytearray, bytearray]:
+        """Deleted and inserted tokens, both found in one pass over every run."""
+        deleted, inserted = (
+            bytearray(len(self.left_seg.tokens)),
+            bytearray(len(self.right_seg.tokens)),
+        )
         for link in self.links:
             for sl in link.sentences:
                 for op, a0, a1, b0, b1 in sl.ops:
-                    if op == which:
-                        lo, hi = (a0, a1) if op == DELETE else (b0, b1)
-                        flags[lo:hi] = b"\x01" * (hi - lo)
-        return flags
+                    if op == DELETE:
+                        deleted[a0:a1] = b"\x01" * (a1 - a0)
+                    elif op == INSERT:
+                        inserted[b0:b1] = b"\x01" * (b1 - b0)
+        return deleted, inserted
 
     @cached_property
     def changes(self) -> list[Change]:
@@ -100,8 +107,9 @@ class Comparison:
         if first is None:
             return runs
         st_bounds, ps_bounds = seg.sentence_tokens._bounds, seg.paragraph_sentences._bounds
-        p_starts = [st_bounds[2 * s] for s in ps_bounds[0::2]]
-        p_stops = [st_bounds[2 * s - 1] for s in ps_bounds[1::2]]  # seg.paragraph_tokens
+        # As seg.paragraph_tokens gives them, gathered by C-level maps (a paragraph a line).
+        p_starts = list(map(st_bounds[0::2].__getitem__, ps_bounds[0::2]))
+        p_stops = list(map(st_bounds[1::2].__getitem__, map(sub, ps_bounds[1::2], repeat(1))))
         for m in chain((first,), found):
             start, stop = m.span()
             while start < stop:
