@@ -56,7 +56,17 @@ def test_text_is_stored_byte_exact_in_utf8(store: Store) -> None:
 def test_identical_text_again_is_a_no_op(store: Store, tree_digest) -> None:
     store.add("w", "a", TEXT_A, {"publication": "P"})
     before = tree_digest(store.root)
-    assert store.add("w", "a", TEXT_A, {"publication": "Other"}) == "unchanged"
+    assert store.add("w", "a", TEXT_A, {"publication": "P"}) == "unchanged"
+    assert store.add("w", "a", TEXT_A, {"retrieved": "2026-12-01T00:00:00Z"}) == "unchanged"
+    assert tree_digest(store.root) == before
+
+
+def test_identical_text_with_new_metadata_says_to_edit(store: Store, tree_digest) -> None:
+    """New metadata with the same text is never dropped in silence (issue 14)."""
+    store.add("w", "a", TEXT_A, {"publication": "P"})
+    before = tree_digest(store.root)
+    with pytest.raises(TextverError, match=r"w:a: .*already stored.*textver edit w:a --date"):
+        store.add("w", "a", TEXT_A, {"publication": "P", "date": "1859"})
     assert tree_digest(store.root) == before
 
 

@@ -8,8 +8,6 @@ fast and do not need jinja2 or lxml.
 
 from __future__ import annotations
 
-import gc
-import json
 import os
 import re
 import stat
@@ -17,20 +15,16 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from textver import __version__
 from textver.errors import TextverError
 from textver.provenance import FIELDS, WORK_FIELDS, ordered, parse_ref
+from textver.render import NAMES as FORMAT_NAMES
 from textver.store import DEFAULT_STORE, Edition, Store, check_date, check_name, write_atomic
-from textver.visible import UNSAFE, visible
-
-if TYPE_CHECKING:
-    from textver.version import Version
-
-FORMATS = ("text", "json", "html", "tei", "collatex-json")
+from textver.visible import visible
 
 
 @dataclass
@@ -150,6 +144,30 @@ def _work_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 _OPTION_HELP = {"url": "Fetch the text from URL (without FILE), or record where it is."}
+
+
+def _complete_ref(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of REFs: works and WORK:LABEL from the store, then file names."""
+    from click.shell_completion import CompletionItem
+
+    try:
+        store = Store.from_env(_store_from_args(ctx))
+        if ":" in incomplete:
+            work = incomplete.partition(":")[0]
+            labels = [e.label for e in store.work(work).editions if e.stored]
+            items = [CompletionItem(f"{work}:{x}") for x in labels]
+        else:
+            items = [CompletionItem(f"{w}:", type="plain") for w in store.works()]
+            items += [CompletionItem(w) for w in store.works()]
+    except (TextverError, OSError):
+        items = []
+    items = [i for i in items if i.value.startswith(incomplete)]
+    return [*items, CompletionItem(incomplete, type="file")]
+
+
+def _store_from_args(ctx: click.Context) -> str | None:
+    obj = ctx.find_root().obj
+    return obj.store_option if isinstance(obj, _State) else None
 
 
 # --- add ------------------------------------------------------------------------------------
@@ -303,17 +321,14 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 
 
 @cli.command()
-@click.argument("ref", metavar="WORK[:LABEL]")
+@click.argument("ref", metavar="WORK[:LABEL]", shell_complete=_complete_ref)
 @click.option("--text", "show_text", is_flag=True, help="Print the text of a stored edition.")
 @_store_option
 @click.pass_context
 def show(ctx: click.Context, ref: str, show_text: bool) -> None:
     """Show the metadata of WORK or of one edition, or (--text) an edition's text."""
     store = _store(ctx)
-    parsed = parse_ref(ref)
-    if parsed is None:
-        raise TextverError(f"{ref}: not WORK or WORK:LABEL")
-    work, label = parsed
+    work, label = _parse(ref)
     if show_text:
         if not label:
             raise TextverError(f"{ref}: --text needs WORK:LABEL")
@@ -394,15 +409,59 @@ def verify(ctx: click.Context, repair: bool) -> None:
 # --- compare / log --------------------------------------------------------------------------
 
 
-@cli.command()
-@click.argument("refs", nargs=-1, required=True, metavar="REF...")
+_COMPARE_HELP = """Compare versions: two REFs, a WORK's editions, or three or more REFs (collation).
+
+A REF is a file (- for standard input; pipes such as <(git show REV:file) work too), an
+http(s) URL, or WORK:LABEL in the store.  The report goes to reports/LEFT-vs-RIGHT.html
+unless -o FILE or --format says otherwise; -o's extension (.html, .txt, .json, .xml or .tei)
+chooses the format when --format is not given.
+
+\b
+Examples:
+  textver compare a.txt b.txt                     # HTML report in reports/, path printed
+  textver compare a.txt b.txt --format text       # summary and word diff here
+  textver compare old/article.txt new/article.txt -o out.json
+  git show HEAD~1:essay.txt | textver compare - essay.txt --labels before,after
+  textver compare essay:draft essay:final --exit-code --format text
+  textver compare essay --format tei -o essay.xml  # every stored edition, collated
+
+\b
+Exit status: 0 done (with --exit-code: the versions are the same), 1 with --exit-code: they
+differ, 2 an error (a one-line message on stderr).
+"""
+
+
+def _label_list(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> list[str]:
+    return [x.strip() for v in value for x in v.split(",")]
+
+
+@cli.command(help=_COMPARE_HELP)
+@click.argument("refs", nargs=-1, required=True, metavar="REF...", shell_complete=_complete_ref)
 @click.option("--base", metavar="LABEL", help="Edition the others are compared against.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_NAMES),
+    help="Output format (default: from -o's extension, else html).",
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="Write the report to FILE (- for standard output).",
+)
+@click.option(
+    "--label",
+    "-l",
+    "labels",
+    multiple=True,
+    metavar="NAME",
+    help="Name of each REF's side, in order (repeat it; default: the file names, told apart "
+    "by the differing part of their paths).",
+)
+@click.option("--labels", "labels_csv", metavar="A,B,...", help="The same, comma-separated.")
+@click.option(
+    "--exit-code", is_flag=True, help="Exit 1 if the versions differ, 0 if not (2: an error)."
 )
 @click.option("--strict", is_flag=True, help="Count typographic differences (quotes, dashes).")
 @click.option(
@@ -424,113 +483,56 @@ def compare(
     ctx: click.Context,
     refs: tuple[str, ...],
     base: str | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
+    labels: tuple[str, ...],
+    labels_csv: str | None,
+    exit_code: bool,
     strict: bool,
     meaning: str,
     color: bool | None,
-    selector: str | None,
-    encoding: str | None,
-    timeout: float,
-    deadline: float,
+    **load: Any,
 ) -> None:
-    """Compare versions: two REFs, or a WORK's editions, or three or more REFs (collation).
+    from textver import workflow
+    from textver.render import render
 
-    A REF is a file, an http(s) URL, or WORK:LABEL in the store.
-    """
-    # A one-shot process over data with no reference cycles: the cyclic collector only costs
-    # time here (it rescans the millions of small objects a book makes; see compare.py).
-    gc.disable()
-    store = _store(ctx)
-    versions = _resolve(store, refs, selector, encoding, timeout, deadline)
+    fmt = _output_format(fmt, output)
+    names = _label_list(ctx, None, labels) if labels else None
+    if labels_csv is not None:
+        if names is not None:
+            raise TextverError("--label and --labels: give the names one way")
+        names = _label_list(ctx, None, (labels_csv,))
+    versions, work = workflow.resolve(refs, _store(ctx), labels=names, **load)
+    collation = workflow.wants_collation(len(refs), fmt, whole_work=len(refs) == 1)
+    result = workflow.run(
+        versions, base=base, strict=strict, meaning=meaning, collation=collation, work=work
+    )
     if color is None:
         color = output is None and sys.stdout.isatty()
-    # One WORK means its editions as a set (a collation), even when it holds just two.
-    if len(refs) == 2 and fmt in ("text", "json", "html"):
-        left, right = versions
-        if base is not None:
-            if base not in (left.label, right.label):
-                raise TextverError(f"--base {base}: not one of {left.label}, {right.label}")
-            if base == right.label:
-                left, right = right, left
-        from textver.compare import compare as compare_versions
-
-        comparison = compare_versions(left, right, strict=strict, meaning=meaning)
-        if fmt == "json":
-            _emit(output, _json(comparison.to_dict()))
-        elif fmt == "text":
-            from textver.report.text import render_text
-
-            _emit(output, render_text(comparison, color=color))
-        else:
-            from textver.report.html import render_html
-
-            _emit_html(output, render_html(comparison), [left.label, right.label])
-        return
-    from textver.collate import collate
-
-    collation = collate(versions, base=base, strict=strict, meaning=meaning)
-    if fmt == "json":
-        _emit(output, _json(collation.to_dict()))
-    elif fmt == "text":
-        from textver.report.collation_text import render_collation_text
-
-        _emit(output, render_collation_text(collation, color=color))
-    elif fmt == "html":
-        from textver.report.collation_html import render_collation_html
-
-        name = [refs[0]] if len(refs) == 1 else [v.label for v in versions]
-        _emit_html(output, render_collation_html(collation), name)
-    elif fmt == "tei":
-        from textver.report.tei import to_tei
-
-        _emit(output, to_tei(collation))
+    text = render(result, fmt, color=color)
+    if fmt == "html":
+        _emit_html(output, text, [refs[0]] if len(refs) == 1 else [v.label for v in versions])
     else:
-        from textver.report.tei import to_collatex_json
+        _emit(output, text)
+    if exit_code:
+        ctx.exit(1 if workflow.differs(result) else 0)
 
-        _emit(output, _json(to_collatex_json(collation)))
 
+def _output_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for, else the one -o's extension implies, else HTML; a clash of the
+    two is an error."""
+    from textver.render import DEFAULT, format_for, suffix_allows
 
-def _resolve(
-    store: Store,
-    refs: tuple[str, ...],
-    selector: str | None,
-    encoding: str | None,
-    timeout: float,
-    deadline: float,
-) -> list[Version]:
-    """The versions to compare: each REF loaded, or all stored editions of one WORK."""
-    if len(refs) == 1:
-        ref = refs[0]
-        parsed = parse_ref(ref)
-        if parsed is None or parsed.label is not None or ref not in store.works():
-            raise TextverError(
-                f"{ref}: compare needs two or more REFs, or the name of a work in {store.root}"
-            )
-        w = store.work(ref)
-        labels = [e.label for e in w.editions if e.stored]
-        if len(labels) < 2:
-            raise TextverError(
-                f"{ref}: {len(labels)} stored edition{'s' if len(labels) != 1 else ''}; "
-                "comparing needs at least two"
-            )
-        return [store.get(ref, label) for label in labels]
-    from textver import ingest
-
-    return [
-        ingest.load(
-            r, store=store, selector=selector, encoding=encoding, timeout=timeout, deadline=deadline
+    if output is None or str(output) == "-":
+        return fmt or DEFAULT
+    if fmt is None:
+        return format_for(output) or DEFAULT
+    if not suffix_allows(output, fmt):
+        raise TextverError(
+            f"-o {output}: its extension means --format {format_for(output)}, not {fmt}; "
+            "drop one of them or make them agree"
         )
-        for r in refs
-    ]
-
-
-def _json(obj: object) -> str:
-    # Without indentation json uses its C encoder: several times faster on a book's comparison.
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
-    # json leaves C1 and bidi controls and lone surrogates (from non-UTF-8 file names) raw; as
-    # \u escapes the document is the same JSON, safe on a terminal and encodable as UTF-8.
-    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return fmt
 
 
 def _emit(output: Path | None, text: str) -> None:
@@ -601,38 +603,96 @@ def _slug(name: str) -> str:
 
 
 @cli.command()
-@click.argument("work")
+@click.argument("work", shell_complete=_complete_ref)
 @click.option("--strict", is_flag=True, help="Count typographic differences (quotes, dashes).")
 @_store_option
 @click.pass_context
 def log(ctx: click.Context, work: str, strict: bool) -> None:
-    """The editions of WORK in date order, with what changed from the previous stored one."""
-    store = _store(ctx)
-    w = store.work(work)
-    order = sorted(range(len(w.editions)), key=lambda i: (w.editions[i].date or "9999-99-99", i))
-    previous: Version | None = None
-    for i in order:
-        ed = w.editions[i]
+    """The editions of WORK in date order, with what changed from the previous stored one.
+
+    Dated editions come first, by date as given (1859 before 1859-11 before 1859-11-24);
+    editions with the same date and undated ones (last) keep the order of the manifest, which
+    is the order they were added.  An edition whose text is identical to an earlier one's says
+    so ("identical to LABEL").
+    """
+    for step in _store(ctx).history(work, strict=strict):
+        ed = step.edition
         head = f"{ed.date or 'undated':<10}  {ed.label}"
         if ed.publication:
             head += f" ({ed.publication})"
         if not ed.stored:
             _echo(f"{head}: (text not held)")
             continue
-        current = store.get(work, ed.label)
         line = f"{head}: {ed.words} words"
-        if previous is None:
+        if step.same_as is not None:
+            line += f"; identical to {step.same_as}"
+        elif step.stats is None:
             line += ", first stored edition"
         else:
-            from textver.compare import compare as compare_versions
-
-            stats = compare_versions(previous, current, strict=strict).stats
+            stats = step.stats
             line += (
-                f"; from {previous.label}: -{stats['removed_words']} +{stats['inserted_words']}"
+                f"; from {step.previous}: -{stats['removed_words']} +{stats['inserted_words']}"
                 f" words, {stats['retained']:.1%} retained"
             )
         _echo(line)
-        previous = current
+
+
+# --- edit / rm ------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("ref", metavar="WORK[:LABEL]", shell_complete=_complete_ref)
+@_provenance_options
+@click.option(
+    "--unset",
+    multiple=True,
+    metavar="FIELD",
+    help="Remove a metadata field (e.g. --unset translator); repeatable.",
+)
+@_work_options
+@_store_option
+@click.pass_context
+def edit(ctx: click.Context, ref: str, unset: tuple[str, ...], **options: str | None) -> None:
+    """Change the metadata of an edition (WORK:LABEL) or of the work (WORK).
+
+    The text is never touched; the manifest is rewritten atomically under the work's lock.
+
+    \b
+    Examples:
+      textver edit darwin:ed-1859 --date 1859 --publication "John Murray"
+      textver edit darwin --title "On the Origin of Species" --author "Charles Darwin"
+      textver edit essay:reprint --unset translator
+    """
+    work, label = _parse(ref)
+    given, work_meta = _given(options)
+    if not (given or work_meta or unset):
+        raise TextverError(f"{ref}: nothing to change; give an option such as --date")
+    outcome = _store(ctx).edit(work, label, given, unset=unset, work_meta=work_meta)
+    _echo(f"{outcome}: {ref}")
+
+
+@cli.command()
+@click.argument("ref", metavar="WORK:LABEL", shell_complete=_complete_ref)
+@_store_option
+@click.pass_context
+def rm(ctx: click.Context, ref: str) -> None:
+    """Remove an edition from the store: its manifest entry and its text.
+
+    Safe if killed: the entry goes first, then the text; a text left behind is reported by
+    textver verify and removed by textver verify --repair.
+    """
+    work, label = _parse(ref)
+    if label is None:
+        raise TextverError(f"{ref}: rm needs WORK:LABEL (one edition)")
+    outcome = _store(ctx).remove(work, label)
+    _echo(f"{outcome}: {ref}")
+
+
+def _parse(ref: str) -> tuple[str, str | None]:
+    parsed = parse_ref(ref)
+    if parsed is None:
+        raise TextverError(f"{ref}: not WORK or WORK:LABEL")
+    return parsed
 
 
 def main(argv: list[str] | None = None) -> None:

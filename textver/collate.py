@@ -21,6 +21,7 @@ from textver.compare import Comparison, build, without_cycle_collector
 from textver.diff import EQUAL, INSERT
 from textver.errors import TextverError
 from textver.meaning import MODES, TRANSLATED
+from textver.provenance import WorkInfo
 from textver.segment import Segmented, segment
 from textver.version import Version
 
@@ -52,6 +53,7 @@ class Collation:
     rows: list[Row] = field(default_factory=list)
     strict: bool = False
     meaning: str = "auto"  # as in textver.compare.compare, for every pair compared
+    work: WorkInfo | None = None  # the stored work the editions are of, for reports
 
     @property
     def editions(self) -> list[Version]:

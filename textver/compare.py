@@ -21,6 +21,7 @@ from textver.align import DEFAULT_PARAMS, AlignParams, Link, SentenceLink, align
 from textver.diff import DELETE, EQUAL, INSERT
 from textver.language import detect, language_of, recorded
 from textver.meaning import MODES, TRANSLATED, Stage
+from textver.provenance import WorkInfo
 from textver.segment import Segmented, segment
 from textver.version import Version
 
@@ -60,6 +61,7 @@ class Comparison:
     links: list[Link]
     strict: bool = False
     meaning: dict | None = None  # model and languages, when the meaning stage ran (see to_dict)
+    work: WorkInfo | None = None  # the stored work both sides are editions of, for reports
 
     @cached_property
     def deleted_tokens(self) -> bytearray:

@@ -18,11 +18,12 @@ import codecs
 import contextlib
 import re
 import stat
+import sys
 import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 from urllib.parse import unquote, urljoin, urlsplit
 
 from textver.errors import TextverError
@@ -264,6 +265,20 @@ def load_file(
     """
     name = str(path)
     p = Path(path)
+    if name == "-":  # standard input: read once, as far as the limit allows
+        data, label = _read_stream(sys.stdin.buffer, name), "stdin"
+    else:
+        data, label = _read_file(p, name), p.stem
+    document = _document(data, name, suffix=p.suffix.lower())
+    if document is not None:
+        return Version(label=label, source=name, text=document[0], meta=document[1])
+    is_html = True if p.suffix.lower() in HTML_SUFFIXES else None
+    text, is_html, meta = _decode(data, name, html=is_html, encoding=encoding, declared=None)
+    text = _content(text, is_html, name, selector, meta)
+    return Version(label=label, source=name, text=text, meta=meta)
+
+
+def _read_file(p: Path, name: str) -> bytes:
     try:
         st = p.stat()
     except (FileNotFoundError, NotADirectoryError):
@@ -274,24 +289,26 @@ def load_file(
         raise TextverError(f"{name}: cannot read: {e.strerror or e}") from None
     if stat.S_ISDIR(st.st_mode):
         raise TextverError(f"{name}: is a directory, not a file")
-    if not stat.S_ISREG(st.st_mode):
-        raise TextverError(f"{name}: not a regular file")
-    if st.st_size > MAX_INPUT_BYTES:
+    # A pipe or other stream (``<(git show REV:file)``) is read once, as far as the limit.
+    if stat.S_ISREG(st.st_mode) and st.st_size > MAX_INPUT_BYTES:
         raise TextverError(f"{name}: {_too_large(st.st_size, MAX_INPUT_BYTES)}")
     try:
         with p.open("rb") as f:
-            data = f.read(MAX_INPUT_BYTES + 1)
+            return _read_stream(f, name)
     except OSError as e:
         raise TextverError(f"{name}: cannot read: {e.strerror or e}") from None
-    if len(data) > MAX_INPUT_BYTES:  # it grew since stat
-        raise TextverError(f"{name}: {_too_large(len(data), MAX_INPUT_BYTES)}")
-    document = _document(data, name, suffix=p.suffix.lower())
-    if document is not None:
-        return Version(label=p.stem, source=name, text=document[0], meta=document[1])
-    is_html = True if p.suffix.lower() in HTML_SUFFIXES else None
-    text, is_html, meta = _decode(data, name, html=is_html, encoding=encoding, declared=None)
-    text = _content(text, is_html, name, selector, meta)
-    return Version(label=p.stem, source=name, text=text, meta=meta)
+
+
+def _read_stream(f: BinaryIO, name: str) -> bytes:
+    """At most :data:`MAX_INPUT_BYTES` from ``f``; more (a file that grew since it was
+    measured, or a stream) is refused."""
+    chunks, size = [], 0
+    while size <= MAX_INPUT_BYTES and (chunk := f.read(MAX_INPUT_BYTES + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > MAX_INPUT_BYTES:
+        raise TextverError(f"{name}: too large (over the limit of {MAX_INPUT_BYTES} bytes)")
+    return b"".join(chunks)
 
 
 def _too_large(size: int, limit: int) -> str:
@@ -660,7 +677,7 @@ def load(
         return fetch_url(
             ref, selector=selector, encoding=encoding, timeout=timeout, deadline=deadline
         )
-    if _is_path(ref):
+    if ref == "-" or _is_path(ref):
         return load_file(ref, selector=selector, encoding=encoding)
     from textver.provenance import parse_ref
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from textver.errors import TextverError
-from textver.provenance import COMPUTED, NAMES, WORK_NAMES, ordered
+from textver.provenance import COMPUTED, FIELDS, NAMES, WORK_NAMES, ordered
 from textver.segment import count_words
 from textver.version import Version
 
@@ -50,7 +50,7 @@ KNOWN = "known"
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _NAME_MAX = 100
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _META_KEY = re.compile(r"[a-z][a-z0-9_]*")
 _TMP_SUFFIX = ".tmp"
@@ -143,14 +143,17 @@ def check_name(name: str, what: str = "name") -> str:
 
 
 def check_date(date: str) -> str:
-    """Refuse anything but an empty string or a real calendar date written YYYY-MM-DD."""
+    """Refuse anything but an empty string or a real calendar date, ISO 8601 to the precision
+    known: YYYY, YYYY-MM or YYYY-MM-DD.  The date is kept as given (an 1859 edition is not
+    given a false day)."""
     if date:
         try:
             if not _DATE.fullmatch(date):
                 raise ValueError
-            dt.date.fromisoformat(date)
+            year, month, day = [*date.split("-"), "01", "01"][:3]
+            dt.date(int(year), int(month), int(day))
         except ValueError:
-            raise TextverError(f"invalid date {date!r}: use YYYY-MM-DD") from None
+            raise TextverError(f"invalid date {date!r}: use YYYY, YYYY-MM or YYYY-MM-DD") from None
     return date
 
 
@@ -375,6 +378,7 @@ class Store:
         )
         if old is not None and old.stored:
             if old.sha256 == sha and not shared:
+                _refuse_new_metadata(w, path, old, meta)
                 current = work_dir / old.file
                 if current.is_file() and _sha_of_file(current) == sha:
                     return "unchanged"
@@ -418,6 +422,104 @@ class Store:
             return "added"
         return "restored" if old.sha256 == sha else "replaced"
 
+    def edit(
+        self,
+        work: str,
+        label: str | None,
+        meta: dict[str, str] | None = None,
+        *,
+        unset: tuple[str, ...] | list[str] = (),
+        work_meta: dict[str, str] | None = None,
+    ) -> str:
+        """Change the metadata of edition ``label`` of ``work`` (or, ``label`` None, only the
+        work's): non-empty values in ``meta`` are set, the fields named in ``unset`` removed.
+
+        Returns ``"updated"`` or ``"unchanged"``.  The text, its file and hash are never
+        touched; the manifest is rewritten atomically under the work's lock, as by ``add``.
+        """
+        ref = f"{work}:{label}" if label else work
+        check_name(work, "work name")
+        if label is not None:
+            check_name(label, "label")
+        meta = _check_meta(ref, meta or {})
+        work_meta = _check_work_meta(work, work_meta or {})
+        for key in unset:
+            if key in COMPUTED or not _META_KEY.fullmatch(key):
+                raise TextverError(f"{ref}: --unset {key}: not a metadata field textver lets go")
+        with self._writing(work) as (w, path):
+            for key, value in work_meta.items():
+                setattr(w, key, value)
+            if label is not None:
+                ed = w.edition(label)
+                if ed is None:
+                    raise TextverError(f"{ref}: no edition labelled {label!r}{_labels_of(w)}")
+                new = _with_meta(ed, meta)
+                new = replace(
+                    new, provenance={k: v for k, v in new.provenance.items() if k not in unset}
+                )
+                _put(w, ed, new)
+            elif meta or unset:
+                raise TextverError(f"{work}: edition metadata needs WORK:LABEL")
+            data = _manifest_bytes(w)
+            if data == path.read_bytes():
+                return "unchanged"
+            write_atomic(path, data)
+            return "updated"
+
+    def remove(self, work: str, label: str) -> str:
+        """Remove edition ``label`` of ``work``: its manifest entry, then its text file.
+
+        The journal names the file first, so a remove killed after the manifest was rewritten
+        leaves a file that ``verify`` reports and ``verify --repair`` (or the next write to the
+        work) removes; killed before, nothing changed.  Returns ``"removed"``.
+        """
+        check_name(work, "work name")
+        check_name(label, "label")
+        with self._writing(work) as (w, path):
+            ed = w.edition(label)
+            if ed is None:
+                raise TextverError(f"{work}:{label}: no edition labelled {label!r}{_labels_of(w)}")
+            shared = any(e is not ed and e.stored and e.file == ed.file for e in w.editions)
+            retired = ed.file if ed.stored and not shared else ""
+            w.editions.remove(ed)
+            manifest = _manifest_bytes(w)
+            work_dir = path.parent
+            journal = work_dir / JOURNAL
+            if retired:
+                record = {"op": "rm", "label": label, "new": "", "old": retired}
+                write_atomic(journal, json.dumps(record).encode())
+            try:
+                write_atomic(path, manifest)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    if path.read_bytes() != manifest:
+                        journal.unlink()
+                raise
+            if retired:
+                with contextlib.suppress(FileNotFoundError):
+                    (work_dir / retired).unlink()
+                journal.unlink()
+                _fsync_dir(work_dir)
+            return "removed"
+
+    @contextlib.contextmanager
+    def _writing(self, work: str) -> Iterator[tuple[Work, Path]]:
+        """Hold the lock of an existing work for a metadata write: its stale temporary files
+        and provable leftovers removed first, as an add does."""
+        path = self._manifest_path(work)
+        if not path.is_file():
+            raise TextverError(f"{self.root / work}: no such work{self._known_works()}")
+        try:
+            with self._locked(work):
+                self._remove_stale_temps(path.parent)
+                w = _parse_manifest(work, path)
+                for leftover in _leftovers(path.parent, w):
+                    leftover.unlink()
+                yield w, path
+        except OSError as e:
+            where = e.filename or path.parent
+            raise TextverError(f"{where}: cannot write to the store: {e.strerror or e}") from e
+
     @contextlib.contextmanager
     def _locked(self, work: str, *, reading: bool = False) -> Iterator[None]:
         """Hold the work's lock.  A reader of a store it cannot write (a read-only copy, nobody
@@ -453,6 +555,41 @@ class Store:
         for p in _temps(work_dir):
             with contextlib.suppress(OSError):
                 p.unlink()
+
+    # --- history ---------------------------------------------------------------------------
+
+    def history(self, work: str, *, strict: bool = False, meaning: str = "auto") -> list[Step]:
+        """The editions of ``work`` in :func:`history_order`, each stored one with what
+        changed from the stored one before it (``textver log``).
+
+        An edition whose text is identical to an earlier one's is marked ``same_as`` that
+        edition and not compared again."""
+        from textver.compare import compare
+
+        w = self.work(work)
+        steps: list[Step] = []
+        previous: Version | None = None
+        seen: dict[str, str] = {}  # sha256 -> label of the first edition with that text
+        for ed in history_order(w.editions):
+            if not ed.stored:
+                steps.append(Step(ed))
+                continue
+            current = self.get(work, ed.label)
+            same_as = seen.setdefault(ed.sha256, ed.label)
+            stats = None
+            if previous is not None and same_as == ed.label:
+                c = compare(previous, current, strict=strict, meaning=meaning)
+                stats = c.stats
+            steps.append(
+                Step(
+                    ed,
+                    previous=previous.label if previous else None,
+                    stats=stats,
+                    same_as=same_as if same_as != ed.label else None,
+                )
+            )
+            previous = current
+        return steps
 
     # --- checking --------------------------------------------------------------------------
 
@@ -495,6 +632,28 @@ class Store:
         if not self.root.is_dir():
             raise TextverError(f"{self.root}: not a folder (a store is a folder of works)")
         return sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def history_order(editions: list[Edition]) -> list[Edition]:
+    """Editions in date order, for ``log``: dated ones by their date as written, so a date
+    known only to the year or month comes before the fuller dates within it ("1859" before
+    "1859-11" before "1859-11-24"); editions with the same date, and the undated ones (listed
+    after all dated ones), keep their order in the manifest, which is the order they were
+    added unless edited by hand.  The same manifest always gives the same order."""
+    dated = sorted((e for e in editions if e.date), key=lambda e: e.date)  # stable
+    return dated + [e for e in editions if not e.date]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One edition in a work's history: ``previous`` is the stored edition it was compared
+    with and ``stats`` what changed (textver.compare.Comparison.stats); ``same_as`` names an
+    earlier edition with the identical text (then ``stats`` is None)."""
+
+    edition: Edition
+    previous: str | None = None
+    stats: dict[str, int | float] | None = None
+    same_as: str | None = None
 
 
 @dataclass(frozen=True)
@@ -575,10 +734,32 @@ def _leftovers(work_dir: Path, w: Work | None) -> dict[Path, str]:
             continue
         if name == new:
             out[path] = f"leftover of an interrupted add of {label!r} (never in the manifest)"
+        elif record.get("op") == "rm":
+            if w is not None and w.edition(label) is None:
+                out[path] = f"leftover of an interrupted rm of {label!r} (the text it removed)"
         elif w is not None and (ed := w.edition(label)) is not None and ed.file == new:
             out[path] = f"leftover of an interrupted add of {label!r} (the text it replaced)"
-    out[journal] = f"record of an interrupted add of {label!r}"
+    out[journal] = f"record of an interrupted {record.get('op', 'add')} of {label!r}"
     return out
+
+
+def _labels_of(w: Work) -> str:
+    return f" (editions: {', '.join(e.label for e in w.editions) or 'none'})"
+
+
+def _refuse_new_metadata(w: Work, path: Path, old: Edition, meta: dict[str, str]) -> None:
+    """Re-adding a stored text with metadata that would change its entry is refused with what
+    to run instead, never dropped in silence.  Fields an import sets itself (when a page was
+    retrieved, its content type) are not metadata the user gave and do not count."""
+    given = {f.name for f in FIELDS if f.option}
+    changed = [k for k, v in meta.items() if k in given and old.provenance.get(k) != v]
+    if changed:
+        ref = f"{w.name}:{old.label}"
+        options = " ".join(f"{f.option} ..." for f in FIELDS if f.name in changed and f.option)
+        raise TextverError(
+            f"{ref}: this text is already stored; to change its metadata run: "
+            f"textver edit {ref} {options}"
+        )
 
 
 def _no_manifest(w: Work | None, texts: int) -> str:
