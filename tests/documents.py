@@ -7,6 +7,7 @@ import contextlib
 import html
 import random
 import threading
+import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -235,3 +236,66 @@ def serve(files: dict[str, tuple[bytes, str]]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def write_epub(
+    path: Path,
+    chapters: list[tuple[str, list[str]]],
+    *,
+    order: list[int] | None = None,
+    extra: dict[str, bytes] | None = None,
+) -> Path:
+    """An EPUB 3 of ``chapters`` (title, paragraphs), written with zipfile; the files are
+    named in reverse so only the spine gives the order, read in ``order`` (default: as given),
+    with a cover page of no text first and a non-linear notes page last."""
+    order = list(range(len(chapters))) if order is None else order
+    files = {f"text/ch{len(chapters) - i:02d}.xhtml": ch for i, ch in enumerate(chapters)}
+    names = list(files)
+    items = "".join(
+        f'<item id="c{i}" href="{n}" media-type="application/xhtml+xml"/>'
+        for i, n in enumerate(names)
+    )
+    spine = "".join(f'<itemref idref="c{i}"/>' for i in order)
+    opf = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">'
+        '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">vellmoor'
+        f"</dc:identifier><dc:title>{html.escape(TITLE)}</dc:title></metadata>"
+        f'<manifest><item id="cover" href="cover.xhtml" media-type="application/xhtml+xml"/>'
+        '<item id="notes" href="notes.xhtml" media-type="application/xhtml+xml"/>'
+        f"{items}</manifest>"
+        f'<spine><itemref idref="cover"/>{spine}<itemref idref="notes" linear="no"/></spine>'
+        "</package>"
+    )
+    container = (
+        '<?xml version="1.0"?><container version="1.0" '
+        'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+        '<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+        "</rootfiles></container>"
+    )
+
+    def xhtml(body: str) -> str:
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml" '
+            f'xmlns:epub="http://www.idpf.org/2007/ops"><head><title>x</title></head><body>{body}'
+            "</body></html>"
+        )
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/container.xml", container)
+        z.writestr("OEBPS/content.opf", opf)
+        z.writestr("OEBPS/cover.xhtml", xhtml('<img src="cover.jpg" alt=""/>'))
+        z.writestr("OEBPS/notes.xhtml", xhtml("<p>A note the reader only meets by a link.</p>"))
+        for n, (title, paras) in files.items():
+            # a chapter's title in a <header>, its text in a box a web page would call a
+            # sidebar, a note in an <aside>: a book's markup, unlike a web page's
+            body = (
+                f"<header><h2>{html.escape(title)}</h2></header><div class='sidebar'>"
+                + "".join(f"<p>{html.escape(p)}</p>" for p in paras)
+                + "</div><aside epub:type='footnote'>A pop-up note.</aside>"
+            )
+            z.writestr(f"OEBPS/{n}", xhtml(f"<section epub:type='chapter'>{body}</section>"))
+        for n, data in (extra or {}).items():
+            z.writestr(n, data)
+    return path

@@ -114,7 +114,9 @@ def read_document(data: bytes, fmt: SourceFormat, name: str) -> str:
 
         text = read_pdf(data, name)
     else:
-        raise TextverError(f"{name}: {fmt.upper()} documents are not read yet")
+        from textver.formats.epub import read_epub
+
+        text = read_epub(data, name)
     if not text.strip():
         raise TextverError(f"{name}: no text found in the {fmt.upper()} document")
     return text
