@@ -216,11 +216,18 @@ def test_rows_where_all_agree_are_marked_for_the_filter() -> None:
     ]
 
 
-def test_default_base_is_the_longest() -> None:
-    doc = soup(render_collation_html(collate(editions())))
+def test_default_base_is_the_first_edition_given() -> None:
+    """Not the longest: 1910's added paragraph is "added in 1910", never the first edition's
+    text that the others "lack"."""
+    eds = editions()
+    doc = soup(render_collation_html(collate(eds)))
+    assert doc.h1.select_one(".lbl").get_text() == "1901"
+    assert doc.select(".prov")[0]["aria-label"] == "Base: 1901"
+    assert not doc.select('.ch[data-label^="only in"]')
+    assert doc.select('.row.ch[data-label="added in 1910"]')
+    # Another order given, another base: the first again.
+    doc = soup(render_collation_html(collate([eds[2], *eds[:2], *eds[3:]])))
     assert doc.h1.select_one(".lbl").get_text() == "1910"
-    assert doc.select(".prov")[0]["aria-label"] == "Base: 1910"
-    # Against 1910, the lifeboat paragraph is base text the other three lack.
     marked = doc.select('.L .ch[data-label="only in 1910"] del')
     assert [words(m.get_text()) for m in marked] == [ADDED]
 

@@ -183,3 +183,36 @@ def test_darwin_report_is_lean() -> None:
     # No element per unchanged word: markup stays a small multiple of the text.
     assert len(html) < 4 * (len(left.text) + len(right.text))
     assert len(re.findall(r"<(?:del|ins)\b", html)) < 3 * len(c.changes)
+
+
+def test_a_paragraph_reordered_within_itself_is_not_reported_moved() -> None:
+    """A paragraph split in two in place, its last sentence now first: the aligner marks the
+    record moved (text out of order), but it stands where it stood, so the report calls it
+    reordered, with no "moved here" marker; a paragraph that travelled is still moved."""
+    opening = "The harbour master opened the ledger at dawn and counted the boats at the quay."
+    s = [
+        "Each captain signed for the herring landed that morning.",
+        "The clerk copied every figure into the second book.",
+        "Rain closed the market before noon on most days in March.",
+        "A bell on the pier rang whenever the tide turned.",
+    ]
+    closing = "In the evening the lamps were lit from the lighthouse to the fish market."
+    far = "Gulls followed the last boat home past the breakwater and the old customs house."
+    left = join([opening, " ".join(s), closing, *LEFT_KEEPER[:2], far])
+    right = join([opening, " ".join([s[3], s[0], s[1]]), s[2], closing, far, *LEFT_KEEPER[:2]])
+    c = compare(Version("a", "a.txt", left), Version("b", "b.txt", right))
+    assert [lk.moved for lk in c.links[:2]] == [False, True]  # what the aligner says
+    doc = soup(render_html(c))
+    split = doc.select_one(".row.k-split")
+    assert "moved" not in split["class"]
+    badges = [b.get_text() for b in split.select(".rh .badge")]
+    assert badges == ["split", "sentences reordered"]
+    assert split.get("data-label") == "split" and split.get("id")
+    # One marker, for the paragraph that did travel, and it is not above the split one.
+    markers = doc.select(".row.here")
+    assert [m.select_one(".pn").get_text() for m in markers] == ["¶5 of b"]
+    assert split.find_previous_sibling("div", class_="row").get("class") == ["row", "u"]
+    moved = int(doc.select_one('[data-stat="moved_paragraphs"]').get_text())
+    reordered = int(doc.select_one('[data-stat="reordered_paragraphs"]').get_text())
+    assert (moved, reordered) == (1, 2)
+    assert moved + reordered == c.stats["moved_paragraphs"]  # the JSON counts both

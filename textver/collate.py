@@ -263,7 +263,10 @@ def collate(
     strict: bool = False,
     meaning: str = "auto",
 ) -> Collation:
-    """Collate ``versions`` against the edition labelled ``base`` (default: the longest).
+    """Collate ``versions`` against the edition labelled ``base`` (default: the first given).
+
+    The first edition is the default base, as a reader names the editions in their order: its
+    readings are the ones the others keep or lack, never "added" to a later, longer one.
 
     Each edition is compared with the base as :func:`textver.compare.compare` compares two
     versions, ``meaning`` included (``"auto"``: by meaning where words do not decide and
@@ -279,7 +282,7 @@ def collate(
     with without_cycle_collector():
         segs = {v.label: segment(v.text, strict=strict) for v in versions}
     if base is None:
-        base_v = max(versions, key=lambda v: segs[v.label].word_count)
+        base_v = versions[0]
     else:
         matches = [v for v in versions if v.label == base]
         if not matches:

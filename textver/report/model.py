@@ -34,6 +34,8 @@ PARAGRAPH_LABELS = {
 }
 MOVED = "moved"
 MOVED_HERE = "moved here"  # kind of the marker row where a moved passage now stands
+# A record whose text is out of order only within itself: it stands where it stood.
+REORDERED = "sentences reordered"
 # Sentence-level vocabulary.
 DROPPED_SENTENCE = "dropped sentence"
 ADDED_SENTENCE = "added sentence"
@@ -48,6 +50,7 @@ LABEL_ORDER = (
     "dropped paragraph",
     "added paragraph",
     MOVED,
+    REORDERED,
     "split",
     "merged",
     DROPPED_SENTENCE,
@@ -59,7 +62,7 @@ LABEL_ORDER = (
     SPLIT_SENTENCE,
 )
 # Paragraph-level changes of structure: their words are counted by the sentence changes inside.
-_STRUCTURE = frozenset({MOVED, "split", "merged"})
+_STRUCTURE = frozenset({MOVED, REORDERED, "split", "merged"})
 # Kinds whose change shows only on the right side of a side-by-side view.
 RIGHT_ONLY = frozenset({"added paragraph", ADDED_SENTENCE, EXPANDED})
 
@@ -140,7 +143,7 @@ class Row:
     """
 
     kind: str  # a PARAGRAPH_LABELS value, or MOVED_HERE for a move's destination marker
-    moved: bool
+    moved: bool  # the record travelled: its text now stands elsewhere among the others
     left_numbers: list[int]
     right_numbers: list[int]
     similarity: float
@@ -152,18 +155,19 @@ class Row:
     marker_id: str | None = None
     unchanged_run: int = 0  # on the last unchanged row of a run: how many rows the run holds
     pairs: list[Pair] = field(default_factory=list)  # across languages: the groups side by side
+    reordered: bool = False  # its text is out of order within it, the record in its place
 
     @property
     def changed(self) -> bool:
-        return self.kind not in ("unchanged", TRANSLATED) or self.moved
+        return self.kind not in ("unchanged", TRANSLATED) or self.moved or self.reordered
 
     @property
     def labels(self) -> list[str]:
         """Words for the row's header: the move first, then what happened to its text."""
         out = [MOVED] if self.moved else []
-        if self.kind != "unchanged" or not out:
+        if self.kind != "unchanged" or not (out or self.reordered):
             out.append(self.kind)
-        return out
+        return [*out, REORDERED] if self.reordered else out
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,8 @@ class Summary:
     left_paragraphs: int
     right_paragraphs: int
     kept_paragraphs: int
+    moved_paragraphs: int  # right paragraphs in records that travelled
+    reordered_paragraphs: int  # right paragraphs whose text is reordered within, in place
     dropped_paragraphs: int
     added_paragraphs: int
     splits: int
@@ -262,6 +268,7 @@ class _Builder:
         self.ins_by_para = self._insert_runs()
         self.lpos = 0  # left offset reached, placing changes that have no left text
         self.cross = bool(c.meaning and c.meaning.get("cross_language"))
+        self.travelled = travelled(c.links)
 
     def _insert_runs(self) -> dict[int, list[tuple[int, int]]]:
         starts = [s for s, _ in self.rs.paragraphs]
@@ -304,11 +311,13 @@ class _Builder:
             out.append(Run(kind, text, space and bool(out)))
         return out
 
-    def row(self, link: Link) -> Row:
+    def row(self, k: int, link: Link) -> Row:
         kind = PARAGRAPH_LABELS[link.kind]
+        moved = k in self.travelled
         row = Row(
             kind=kind,
-            moved=link.moved,
+            moved=moved,
+            reordered=link.moved and not moved,
             left_numbers=[p + 1 for p in link.left],
             right_numbers=[q + 1 for q in link.right],
             similarity=link.similarity,
@@ -327,7 +336,8 @@ class _Builder:
             return self._pair_row(link, row, start)
         ordered = [(sl, self._runs(sl)) for sl in link.sentences]
         if whole or link.moved or link.kind in ("split", "merged"):
-            record_label = MOVED if link.moved else kind
+            structural = whole or kind in ("split", "merged")
+            record_label = MOVED if moved else kind if structural else REORDERED
             runs = joined([Group(rs) for _, rs in ordered])
             row.anchor = self._edit(record_label, runs, start, words=whole)
             row.label = record_label
@@ -360,9 +370,10 @@ class _Builder:
     def _pair_row(self, link: Link, row: Row, start: int) -> Row:
         """A record of a comparison across languages: each sentence group side by side."""
         if link.moved:
+            label = MOVED if row.moved else REORDERED
             runs = [Run("equal", self._ltext(p)) for p in link.left]
-            row.anchor = self._edit(MOVED, runs, start, words=False)
-            row.label = MOVED
+            row.anchor = self._edit(label, runs, start, words=False)
+            row.label = label
         for sl in link.sentences:
             ltext = " ".join(self._sentence(self.ls, self.lt, s) for s in sl.left)
             rtext = " ".join(self._sentence(self.rs, self.rt, s) for s in sl.right)
@@ -416,7 +427,7 @@ class _Builder:
 
     def build(self) -> Report:
         c = self.c
-        rows = [self.row(link) for link in c.links]
+        rows = [self.row(k, link) for k, link in enumerate(c.links)]
         rows = self._with_move_markers(rows)
         mark_unchanged_runs(rows)
         summary = self._summary()
@@ -442,10 +453,10 @@ class _Builder:
                 record_of_right[q] = k
         after: dict[int, list[Row]] = {}
         for k, link in enumerate(links):
-            if not link.moved:
+            if k not in self.travelled:
                 continue
             q = link.right[0] - 1
-            while q >= 0 and links[record_of_right[q]].moved:
+            while q >= 0 and record_of_right[q] in self.travelled:
                 q -= 1
             host = record_of_right[q] if q >= 0 else -1
             moved = rows[k]
@@ -484,6 +495,10 @@ class _Builder:
             left_paragraphs=len(self.ls.paragraphs),
             right_paragraphs=len(self.rs.paragraphs),
             kept_paragraphs=sum(len(lk.left) for lk in links if lk.left and lk.right),
+            moved_paragraphs=sum(len(links[k].right) for k in self.travelled),
+            reordered_paragraphs=sum(
+                len(lk.right) for k, lk in enumerate(links) if lk.moved and k not in self.travelled
+            ),
             dropped_paragraphs=sum(len(lk.left) for lk in links if not lk.right),
             added_paragraphs=sum(len(lk.right) for lk in links if not lk.left),
             splits=sum(1 for lk in links if lk.kind == "split"),
@@ -537,6 +552,29 @@ class _Builder:
             top = round(100 * b / MINIMAP_BINS, 3)
             marks.append(Mark(lane, top, words, len(edits), edits[0].anchor))
         return marks
+
+
+def travelled(links: Sequence[Link]) -> set[int]:
+    """The records marked moved that stand elsewhere among the others on the right.
+
+    The aligner marks a record moved when any of its kept text is out of order, which includes
+    a sentence moved within the record itself.  Such a record whose first right paragraph comes
+    after that of the record before it and before that of the next unmoved record (in left
+    order, counting records with right paragraphs) has not travelled: it is reported as
+    reordered in place, with no "moved here" marker, which would stand directly above it.
+    """
+    with_right = [k for k, lk in enumerate(links) if lk.right]
+    out = set()
+    for n, k in enumerate(with_right):
+        link = links[k]
+        if not link.moved:
+            continue
+        first = link.right[0]
+        before = links[with_right[n - 1]].right[0] if n else -1
+        after = next((links[j].right[0] for j in with_right[n + 1 :] if not links[j].moved), None)
+        if not (before < first and (after is None or first < after)):
+            out.add(k)
+    return out
 
 
 def _excerpt(runs: list[Run]) -> str:

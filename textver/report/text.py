@@ -66,6 +66,9 @@ class _Text:
             )
             for key, value in side.fields:
                 lines.append(visible(f"        {key}: {value}"))
+        reordered = (
+            f"reordered within {s.reordered_paragraphs:,}, " if s.reordered_paragraphs else ""
+        )
         lines += [
             "",
             f"words       {st['left_words']:,} → {st['right_words']:,}: "
@@ -73,7 +76,7 @@ class _Text:
             f"added {st['inserted_words']:,}; retained {100 * st['retained']:.2f}%",
             f"paragraphs  {s.left_paragraphs:,} → {s.right_paragraphs:,}: "
             f"kept {s.kept_paragraphs:,}, dropped {s.dropped_paragraphs:,}, "
-            f"added {s.added_paragraphs:,}; moved {st['moved_paragraphs']:,}, "
+            f"added {s.added_paragraphs:,}; moved {s.moved_paragraphs:,}, {reordered}"
             f"split {s.splits:,}, merged {s.merges:,}",
         ]
         if s.meaning:
