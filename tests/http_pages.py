@@ -130,6 +130,7 @@ def trickle_redirect(h: Handler) -> None:
 
 ROUTES: dict[str, Callable[[Handler], None]] = {
     "/article.html": html(ARTICLE),
+    "/news.html": html((Path(__file__).parent / "data" / "pages" / "news.html").read_bytes()),
     "/notes.txt": lambda h: h.send(
         200,
         b"Tide tables\r\n\r\nHigh water at six.\r\n",

@@ -271,7 +271,12 @@ def test_file_over_the_real_limit(tmp_path: Path) -> None:
 def test_saved_page_yields_exactly_the_article() -> None:
     v = load_file(DATA / "article.html")
     assert v.text == ARTICLE_TEXT
-    assert v.meta == {"format": "html"}
+    assert v.meta == {
+        "format": "html",
+        "extractor": "trafilatura",
+        "title": "The Tide Mill of Orrin Bay",
+        "from_page": "title",
+    }
     assert v.label == "article"
 
 
@@ -281,7 +286,7 @@ def test_selector_picks_the_container() -> None:
         "\u201cThe wheel never stopped for want of water,\u201d wrote the last miller.\n\n"
         "\u201cOnly for want of corn.\u201d"
     )
-    assert v.meta == {"format": "html", "selector": "article blockquote"}
+    assert v.meta == {"format": "html", "selector": "article blockquote", "extractor": "textver"}
 
 
 def test_selector_can_choose_what_the_heuristic_drops() -> None:
@@ -423,7 +428,7 @@ def test_meta_charset_of_html_file(tmp_path: Path) -> None:
     html = b'<html><head><meta charset="windows-1252"></head><body><p>\x93Caf\xe9\x94</p>'
     v = load_file(write(tmp_path, "old.html", html))
     assert v.text == "\u201cCaf\u00e9\u201d"
-    assert v.meta == {"encoding": "cp1252", "format": "html"}
+    assert v.meta == {"encoding": "cp1252", "format": "html", "extractor": "textver"}
 
 
 def test_explicit_encoding_overrides_meta_charset(tmp_path: Path) -> None:

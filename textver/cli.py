@@ -230,7 +230,7 @@ def add(
         else:
             raise TextverError(f"{work}:{label}: give a FILE, --url URL, or --known")
         text = version.text
-        given = {**version.meta, **given}
+        given = ingest.merge_meta(version.meta, given)
     outcome = store.add(work, label, text, given, replace=replace, known=known, work_meta=work_meta)
     ed = store.work(work).edition(label)
     assert ed is not None
@@ -697,4 +697,19 @@ def _parse(ref: str) -> tuple[str, str | None]:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point (``textver`` and ``python -m textver``)."""
-    cli.main(args=argv, prog_name="textver", obj=_State())
+    import warnings
+
+    from textver.errors import TextverWarning
+
+    def show(message, category, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        if issubclass(category, TextverWarning):
+            click.echo(str(message), err=True)  # one line that names the file
+        else:
+            default(message, category, *_args, **_kwargs)
+
+    default = warnings.showwarning
+    warnings.showwarning = show
+    try:
+        cli.main(args=argv, prog_name="textver", obj=_State())
+    finally:
+        warnings.showwarning = default

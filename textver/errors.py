@@ -10,3 +10,9 @@ class TextverError(Exception):
     """A problem with the user's input or store, explained in one line."""
 
     exit_code = 2
+
+
+class TextverWarning(UserWarning):
+    """Something the user should check in what was imported, which did not stop the import.
+
+    The CLI prints it as one line on stderr (the message names the file first)."""

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 from lxml import etree
 
@@ -23,6 +25,7 @@ from textver.ingest import _decode, normalize_text
 
 _DROP_TAGS = frozenset(
     {"nav", "script", "style", "noscript", "template", "header", "footer", "aside", "form"}
+    | {"figcaption"}
     | {"iframe", "svg", "title", "button", "select", "textarea", "object", "embed", "canvas"}
     | {"audio", "video"}
 )
@@ -30,7 +33,8 @@ _DROP_TAGS = frozenset(
 # match but "commentary" and "shared" do not.
 _BOILERPLATE = re.compile(
     r"(?:^|[-_\s])(?i:comments?|disqus|share|sharing|social|related|sidebar|menu|breadcrumbs?"
-    r"|cookies?|newsletter|advert\w*)(?![a-z])"
+    r"|cookies?|newsletter|advert\w*|ads?|promo\w*|sponsor\w*|captions?|credits?|byline"
+    r"|kicker|dateline|consent|widget|meta|tags?|navigation|navbar|masthead)(?![a-z])"
 )
 # Never dropped for their class: page themes put words like "has-sidebar" on these.
 _NEVER_BOILERPLATE = frozenset({"html", "body", "main", "article"})
@@ -134,7 +138,62 @@ def _boilerplate(doc: Element) -> set[Element]:
         names = f"{el.get('id') or ''} {el.get('class') or ''}"
         if el.tag not in _NEVER_BOILERPLATE and el not in kept and _BOILERPLATE.search(names):
             found.add(el)
+    found.update(_labelled_furniture(doc))
     return found
+
+
+FURNITURE_LABEL = re.compile(
+    r"(?i:advertisements?|advertisment|advert|anzeige|sponsored(?: content)?|paid content|ad"
+    r"|read more|read also|also read|see also|related(?: stories| articles| content)?"
+    r"|more (?:from|on) [\w ]{1,30}|recommended(?: for you)?|most (?:read|popular)"
+    r"|you may also like)\W*"
+)
+"""The whole text of a label that marks what it heads as an ad or a promo ("Advertisement",
+"READ MORE:", "Related stories"): matched against an element's own text, whole."""
+
+LABEL_CONTAINER_MAX_CHARS = 300
+"""How much text the box around a furniture label may hold and still be dropped with it.
+
+The label's ancestors are climbed while their whole text stays within this, and the highest
+such one goes: "Advertisement" and the promo glued to it, "READ MORE:" and its link, but never
+the story the box sits in (a paragraph of an article is rarely under 300 characters together
+with the box)."""
+
+
+def _labelled_furniture(doc: Element) -> Iterator[Element]:
+    """The boxes headed by a :data:`FURNITURE_LABEL`, found from the label up.
+
+    Each ancestor's text is measured only up to the limit and each at most once, so the cost
+    stays linear in the page, however many labels it holds.
+    """
+    small: dict[Element, bool] = {}
+    for el in doc.iter():
+        text = el.text
+        if not text or len(text) > 40 or not isinstance(el.tag, str):
+            continue
+        if len(el) or not FURNITURE_LABEL.fullmatch(text.strip()):
+            continue
+        box = el
+        for up in el.iterancestors():
+            if up.tag in _NEVER_BOILERPLATE:
+                break
+            fits = small.get(up)
+            if fits is None:
+                fits = small[up] = _text_within(up, LABEL_CONTAINER_MAX_CHARS)
+            if not fits:
+                break
+            box = up
+        yield box
+
+
+def _text_within(el: Element, limit: int) -> bool:
+    """Whether the text under ``el`` (markup aside) is at most ``limit`` characters."""
+    total = 0
+    for piece in el.itertext():
+        total += len(piece.strip())
+        if total > limit:
+            return False
+    return True
 
 
 _START, _END, _TAIL = 0, 1, 2
@@ -292,3 +351,273 @@ def _block(pieces: list[str], pre: bool) -> str:
         block = _BLANK_LINES.sub("\n\n", lines).strip("\n")
         return block if block.strip() else ""
     return _HTML_SPACE.sub(" ", raw).strip()
+
+
+# --- the article of a page ---------------------------------------------------------------------
+
+
+class Extractor(StrEnum):
+    """What found the article text of a page (recorded as the edition's ``extractor``)."""
+
+    TRAFILATURA = "trafilatura"
+    """trafilatura's main-content extraction, for pages up to :data:`TRAFILATURA_MAX_BYTES`."""
+    LINEAR = "textver"
+    """:func:`extract_html`: when trafilatura finds nothing, for larger pages, or with a
+    selector."""
+
+
+TRAFILATURA_MAX_BYTES = 4 * 1024 * 1024
+"""Largest page (UTF-8 bytes of its markup) handed to trafilatura; larger pages go to the
+linear extractor :func:`extract_html`.
+
+trafilatura copies and cleans the tree several times and is not linear on every page of
+tag soup; an article page is a few hundred KiB, so this bound costs nothing on real pages and
+keeps ``python -m bench.ingest_bench`` within its 100 bytes per input byte at 16 MiB."""
+
+MIN_ARTICLE_WORDS = 150
+"""An article with fewer words of prose than this is "suspiciously little": a directory
+listing, a paywall stub or a cookie wall rather than the text.  It is stored, with a warning.
+
+Prose is the lines of at least :data:`PROSE_LINE_WORDS` words, so that a listing of many
+file names or links does not count as an article however long it is."""
+
+PROSE_LINE_WORDS = 10
+"""A line (a block, or a line of a preformatted one) of at least this many words of letters
+counts as prose for :data:`MIN_ARTICLE_WORDS`."""
+
+FURNITURE_MAX_WORDS = 40
+"""Only a block this short is ever dropped for what its text says (:data:`FURNITURE_TEXT`):
+an article's own paragraph that mentions cookies or a newsletter is longer than page
+furniture saying the same."""
+
+FURNITURE_TEXT: tuple[re.Pattern[str], ...] = (
+    FURNITURE_LABEL,
+    # "READ MORE: <headline>", "See also | <headline>"
+    re.compile(r"(?i:read more|read also|also read|see also|related|more on)\s*[:|»›>\-–]"),
+    # a cookie banner or consent notice
+    re.compile(
+        r"(?is)(?=.*\bcookies?\b).*\b(?:accept|consent|agree|partners|personali[sz]e|policy"
+        r"|settings|preferences|continu\w*|experience)\b"
+    ),
+    # a newsletter sign-up
+    re.compile(r"(?is)(?=.*\bnewsletters?\b).*\b(?:sign up|sign-up|signup|subscribe|inbox)\b"),
+    # a dateline left without its date: "· Updated 14:05", "Published 3 May, 10:12"
+    re.compile(r"(?i:\W*(?:updated|published|posted|last (?:updated|modified))\b)(?=.*\d)"),
+    # a byline: "By Ines Varga", "BY JO LEE AND SAM ROE, Reporters"
+    re.compile(r"(?:By|BY)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*(?:,|\||$|and\b)"),
+    # a photo caption's credit, wherever it stands in the caption
+    re.compile(r"(?i:.*\b(?:photo(?:graph)?|picture|image|illustration)s?(?: credit)?\s*[:©])"),
+    # a call to action
+    re.compile(r"(?i:sign up|sign in|log in|register|subscribe(?: now)?|get the app)\W*$"),
+    # share buttons' text
+    re.compile(r"(?i:share(?: this(?: article| story| post)?| on \w+)?\W*)$"),
+)
+"""Block texts that are page furniture, matched at a block's start (by ``re.match``) in blocks
+of at most :data:`FURNITURE_MAX_WORDS` words, whatever extractor kept them."""
+
+PAGE_METADATA = {"title": "title", "author": "author", "date": "date", "sitename": "publication"}
+"""trafilatura's page metadata -> the provenance field it fills."""
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LETTER_WORD = re.compile(r"(?<!\S)[\"'“‘(]*[^\W\d_]+(?:['’-][^\W\d_]+)*[.,;:!?\"'”’)]*(?!\S)")
+_NBSP_STANDIN = "\ue000"  # a private-use character: no page's text
+# trafilatura's XML tags -> the HTML tags _blocks reads (others are inline)
+_TRAFILATURA_TAGS = {"head": "h2", "item": "li", "list": "ul", "quote": "blockquote"}
+_TRAFILATURA_TAGS |= {"code": "pre", "lb": "br", "row": "tr", "cell": "td", "table": "table"}
+
+
+@dataclass(frozen=True)
+class Article:
+    """The article text of a page, what found it, and what the page says about itself.
+
+    ``metadata`` maps provenance fields (``title``, ``author``, ``date``, ``publication``) to
+    what the page's markup gives for them; ``warning`` is set when the text is suspiciously
+    little (:data:`MIN_ARTICLE_WORDS`).
+    """
+
+    text: str
+    extractor: Extractor
+    metadata: dict[str, str] = field(default_factory=dict)
+    warning: str = ""
+
+
+def extract_article(html: str, *, selector: str | None = None, source: str) -> Article:
+    """The article of a page: what a reader of the story reads, one block per paragraph.
+
+    With ``selector`` the user has picked the article: its blocks are kept except what is
+    furniture by markup (asides, ad and promo boxes, figure captions, share and comment
+    sections: see :func:`extract_html`).  Without one, trafilatura finds the article on pages
+    up to :data:`TRAFILATURA_MAX_BYTES`; :func:`extract_html` does when it finds nothing or the
+    page is larger.  Either way, short blocks whose text is furniture
+    (:data:`FURNITURE_TEXT`) are dropped, unless nothing would be left.
+    """
+    if selector is not None:
+        text = extract_html(html, selector=selector, source=source)
+        return Article(text, Extractor.LINEAR, warning=_warning(text, source))
+    metadata: dict[str, str] = {}
+    text = ""
+    extractor = Extractor.TRAFILATURA
+    if len(html) <= TRAFILATURA_MAX_BYTES and len(html.encode("utf-8")) <= TRAFILATURA_MAX_BYTES:
+        doc = _parse(html, source)
+        if doc is not None:
+            text, metadata = _trafilatura(doc)
+    if not _prose_words(text):  # nothing that reads as prose: a page of links, or tiny
+        text = ""
+    if not text:
+        extractor = Extractor.LINEAR
+        raw = extract_html(html, source=source)
+        text = _without_furniture(raw) or raw
+    return Article(text, extractor, metadata, _warning(text, source))
+
+
+def _trafilatura(doc: Element) -> tuple[str, dict[str, str]]:
+    """trafilatura's article text (furniture blocks dropped) and page metadata; "" if none.
+
+    The page goes to trafilatura with the boxes :func:`_boilerplate` finds by label and class
+    already removed (ads glued to their label fool it), and serialised, so that it parses a
+    tree of its own.
+    """
+    import trafilatura
+
+    _quiet()
+    for el in list(_labelled_furniture(doc)):
+        if el.getparent() is not None:
+            _remove(el)
+    page = etree.tostring(doc, method="html", encoding="unicode")
+    # trafilatura folds every space into " "; a no-break space is text, so it is hidden from it
+    keep_nbsp = _NBSP_STANDIN not in page
+    if keep_nbsp:
+        page = page.replace("\xa0", _NBSP_STANDIN)
+    found = trafilatura.bare_extraction(
+        page,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        with_metadata=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if found is None or found.body is None:
+        return "", {}
+    body = found.body
+    for el in body.iter():
+        if isinstance(el.tag, str):
+            el.tag = _TRAFILATURA_TAGS.get(el.tag, el.tag)
+    metadata = {}
+    for attribute, name in PAGE_METADATA.items():
+        value = " ".join(str(getattr(found, attribute, None) or "").split())
+        if value and (name != "date" or _DATE.fullmatch(value)):
+            metadata[name] = value
+    text = "\n\n".join(_blocks(body, set()))
+    if keep_nbsp:
+        text = text.replace(_NBSP_STANDIN, "\xa0")
+    blocks = _without_furniture(text).split("\n\n")
+    page_blocks = _blocks(doc, set(doc.iter("script", "style", "noscript", "template")))
+    blocks = _trim_edges(blocks, page_blocks, metadata.get("title", ""))
+    return "\n\n".join(b for b in blocks if b), metadata
+
+
+EDGE_GAP_BLOCKS = 5
+"""Blocks of the page that the article skips between a run of its blocks and the rest, for
+that run to count as apart from the article (see :data:`EDGE_RUN_SHARE`)."""
+
+EDGE_RUN_SHARE = 0.15
+"""A run of blocks at the start or end of what trafilatura kept, :data:`EDGE_GAP_BLOCKS` or
+more page blocks away from the rest and holding less than this share of its words, is dropped:
+a consent notice above the story or a reader's comment below it, on pages whose markup names
+neither.  The story's own paragraphs are contiguous in the page, and the page's title is kept.
+"""
+
+
+def _trim_edges(blocks: list[str], page_blocks: Iterator[str], title: str) -> list[str]:
+    """``blocks`` without the small runs at either end that stand apart from the rest in the
+    page (:data:`EDGE_RUN_SHARE`).  A block found in the page takes its position there (the
+    first match after the previous block's); one not found stands with the block before it.
+    """
+    if len(blocks) < 2:
+        return blocks
+    wanted: dict[str, list[int]] = {}
+    for i, block in enumerate(blocks):
+        wanted.setdefault(block, []).append(i)
+    where: list[int | None] = [None] * len(blocks)
+    for position, block in enumerate(page_blocks):
+        waiting = wanted.get(block)
+        if waiting:
+            where[waiting.pop(0)] = position
+    runs: list[list[int]] = []  # indices into blocks
+    last: int | None = None
+    for i, position in enumerate(where):
+        if position is not None and last is not None and position - last - 1 >= EDGE_GAP_BLOCKS:
+            runs.append([])
+        if not runs:
+            runs.append([])
+        runs[-1].append(i)
+        if position is not None:
+            last = position
+    words = [len(b.split()) for b in blocks]
+    total = sum(words)
+
+    def small(run: list[int]) -> bool:
+        return sum(words[i] for i in run) < EDGE_RUN_SHARE * total
+
+    dropped: set[int] = set()
+    while len(runs) > 1 and small(runs[0]):
+        dropped.update(runs.pop(0))
+    while len(runs) > 1 and small(runs[-1]):
+        dropped.update(runs.pop())
+    return [b for i, b in enumerate(blocks) if i not in dropped or b == title]
+
+
+def _remove(el: Element) -> None:
+    """Remove ``el`` and what it holds from its tree, keeping its tail text in place."""
+    parent = el.getparent()
+    assert parent is not None
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _without_furniture(text: str) -> str:
+    """``text`` without its short blocks that are furniture by :data:`FURNITURE_TEXT`."""
+    kept = []
+    for block in text.split("\n\n"):
+        short = len(block.split()) <= FURNITURE_MAX_WORDS
+        if not (short and any(p.match(block) for p in FURNITURE_TEXT)):
+            kept.append(block)
+    return "\n\n".join(kept)
+
+
+def _warning(text: str, source: str) -> str:
+    """The warning for a suspiciously short article (:data:`MIN_ARTICLE_WORDS`), or ""."""
+    prose = _prose_words(text)
+    if prose >= MIN_ARTICLE_WORDS:
+        return ""
+    return (
+        f"{source}: warning: the article found has only {prose} words of prose (fewer than "
+        f"{MIN_ARTICLE_WORDS}): a directory listing, paywall or cookie wall? "
+        "Check the stored text, or pick the article with --selector"
+    )
+
+
+def _prose_words(text: str) -> int:
+    """The words of ``text`` in lines of at least :data:`PROSE_LINE_WORDS` words.
+
+    Only words of letters count (file names, dates, sizes and numbers do not)."""
+    counts = (len(_LETTER_WORD.findall(line)) for line in text.split("\n"))
+    return sum(n for n in counts if n >= PROSE_LINE_WORDS)
+
+
+def _quiet() -> None:
+    """Keep trafilatura's and its helpers' log messages off the user's terminal.
+
+    They log what they could not find at WARNING and ERROR; textver reports its own findings.
+    """
+    import logging
+
+    for name in ("trafilatura", "htmldate", "courlan", "justext"):
+        logger = logging.getLogger(name)
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False

@@ -21,12 +21,13 @@ import stat
 import sys
 import threading
 import time
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 from urllib.parse import unquote, urljoin, urlsplit
 
-from textver.errors import TextverError
+from textver.errors import TextverError, TextverWarning
 from textver.version import Version
 
 if TYPE_CHECKING:  # the network modules are imported only when a URL is fetched
@@ -342,9 +343,30 @@ def _content(
     meta["format"] = "html"
     if selector is not None:
         meta["selector"] = selector
-    from textver.extract import extract_html  # lxml is loaded only for HTML
+    from textver.extract import extract_article  # lxml is loaded only for HTML
 
-    return extract_html(text, selector=selector, source=name)
+    article = extract_article(text, selector=selector, source=name)
+    meta["extractor"] = article.extractor.value
+    meta.update(article.metadata)
+    if article.metadata:
+        meta["from_page"] = ", ".join(article.metadata)
+    if article.warning:
+        warnings.warn(TextverWarning(article.warning), stacklevel=2)
+    return article.text
+
+
+def merge_meta(page: dict[str, str], given: dict[str, str]) -> dict[str, str]:
+    """An import's metadata ``page`` with the user's ``given`` values laid over it.
+
+    ``from_page`` then names only the fields whose value is still the one read from the page.
+    """
+    merged = {**page, **given}
+    if "from_page" in page and "from_page" not in given:
+        kept = [k for k in page["from_page"].split(", ") if k not in given]
+        merged["from_page"] = ", ".join(kept)
+        if not kept:
+            del merged["from_page"]
+    return merged
 
 
 # --- URLs -------------------------------------------------------------------------------------
