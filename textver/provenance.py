@@ -48,6 +48,10 @@ FIELDS: tuple[Field, ...] = (
     Field("retrieved", "When the text was fetched from its URL (UTC).", export=False),
     Field("encoding", "The encoding the text was decoded from.", export=False),
     Field("format", "The format it was imported from: text, html, pdf, docx or epub."),
+    Field("title", "The edition's own title, as its web page gives it."),
+    Field("author", "The edition's author, as its web page gives it."),
+    Field("from_page", "Which of these fields were read from the web page.", export=False),
+    Field("extractor", "What found the article text of a web page.", export=False),
 )
 """Edition provenance, in the order the manifest, ``show`` and the reports list it."""
 
