@@ -89,6 +89,8 @@ def test_dash_reads_standard_input(store: Store, pair) -> None:
     doc = json.loads(r.output)
     assert doc["left"]["text"] == OLD and doc["left"]["label"] == "stdin"
     one_line_error(run(store.root, "compare", "-", "-", input=OLD), "only once")
+    assert run(store.root, "add", "orchard", "-", "-l", "piped", input=OLD).exit_code == 0
+    assert store.get("orchard", "piped").text == OLD
 
 
 def test_standard_input_is_size_limited(store: Store, pair, monkeypatch) -> None:
@@ -253,11 +255,26 @@ def test_the_works_title_and_author_reach_the_result(work: Store) -> None:
     assert textver.run(versions, work=info).work.title == "The Orchard"
 
 
+def test_the_works_title_and_author_reach_the_reports(work: Store, tmp_path: Path) -> None:
+    for args, name in (
+        (["orchard:year", "orchard:month"], "pair.html"),
+        (["orchard"], "all.html"),
+        (["orchard:year", "orchard:month"], "pair.tei"),
+    ):
+        out = tmp_path / name
+        r = run(work.root, "compare", *args, "-o", out)
+        assert r.exit_code == 0, r.output
+        text = out.read_text(encoding="utf-8")
+        assert "The Orchard" in text and "A. G." in text, name
+
+
 def test_help_shows_examples_the_report_folder_and_exit_statuses(store: Store) -> None:
     out = run(store.root, "compare", "--help").output
     assert "Examples:" in out and "reports/" in out and "Exit status" in out
     assert "--exit-code" in out and "--label" in out
     assert "Examples:" in run(store.root, "edit", "--help").output
+    top = run(store.root, "--help").output
+    assert "Examples:" in top and "Exit status" in top and "completion" in top
 
 
 def test_completion_offers_works_and_labels(work: Store) -> None:

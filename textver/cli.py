@@ -121,7 +121,21 @@ _deadline_option = click.option(
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Compare and version published texts: what each edition kept, cut, reworded, moved or
-    added."""
+    added.
+
+    \b
+    Examples:
+      textver compare old.txt new.txt                 # HTML report in reports/, path printed
+      textver compare old.txt new.txt --format text   # summary and word diff here
+      textver add essay page.html --label reprint --date 2012-02
+      textver compare essay:reprint essay:full -o changes.json
+      textver log essay                               # editions in date order, what changed
+
+    \b
+    Exit status: 0 done, 1 "different" (compare --exit-code) or problems found (verify),
+    2 an error (one line on stderr).  Shell completion (works, WORK:LABEL, files):
+      eval "$(_TEXTVER_COMPLETE=bash_source textver)"   # zsh_source, fish_source
+    """
     ctx.ensure_object(_State)
 
 
