@@ -261,9 +261,11 @@ def test_params_reach_the_aligner_through_compare() -> None:
         for lk in compare(left, right).links
         for sl in lk.sentences
     )
-    # No similarity link can explain more than all of a sentence: the reworded one is unlinked
-    # by words (and the meaning stage, which would link it, is off).
-    c = compare(left, right, params=AlignParams(min_cover=1.01), meaning="off")
+    # No similarity link can explain more than all of a sentence, nor a diff keep more than
+    # all of it: the reworded one is unlinked by words, also in place (and the meaning stage,
+    # which would link it, is off).
+    off = AlignParams(min_cover=1.01, gap_dice=1.01, gap_kept=1.01)
+    c = compare(left, right, params=off, meaning="off")
     kinds = sorted(sl.kind for sl in record(c, [2]).sentences)
     assert kinds == ["deleted", "equal", "equal", "inserted"]
 

@@ -131,6 +131,32 @@ class AlignParams:
     its own.  A smaller link joins them only as the strongest tie of one of the two, so a
     sentence an author moved between paragraphs stays a sentence-level change."""
 
+    gap_dice: float = 0.2
+    """Similarity (Dice of evidence) that links, in place, an unlinked right sentence to an
+    unlinked left one standing in the same gap between two linked neighbours.  There the
+    order already says which sentence it replaced: a clause rewritten in place, a heading
+    whose name, number and date changed ("Version 2, June 1991" to "Version 2.1, February
+    1999").  It is shown as changed, with its word diff, not as unrelated deletion and
+    insertion; far below min_cover, since only what it shares must be real ..."""
+
+    gap_min_shared: int = 2
+    """... and at least this many content features (or all of the shorter one's) shared:
+    one common word in two sentences that happen to sit side by side is no counterpart."""
+
+    gap_kept: float = 0.1
+    """Inside a linked record, the unlinked sentences between two sentence groups in order
+    (on both sides) are diffed together, and shown as one changed passage when the diff keeps
+    this share of their words (Dice) ...  Below it they are a deletion and an insertion."""
+
+    gap_min_kept: int = 3
+    """... and at least this many words: two sentences sharing "the" and "of" are not one
+    passage rewritten."""
+
+    gap_band: int = 16
+    """In a gap holding more than this many unlinked sentences on either side, a right
+    sentence is compared only with the left ones within this many of where it would sit in
+    proportion, so that two unrelated texts (one gap) still cost linear time."""
+
 
 DEFAULT_PARAMS = AlignParams()
 
@@ -522,6 +548,8 @@ class LinkState:
     windows: Windows
     links: dict[int, list[int]]
     scores: dict[int, float] = field(default_factory=dict)
+    idf: dict[str, float] = field(default_factory=dict)
+    in_place: set[int] = field(default_factory=set)
 
     def context(self, j: int) -> tuple[set[int], set[int]]:
         """Left sentences that would continue the links of right sentence ``j``'s neighbours
@@ -549,23 +577,33 @@ stage labels each sentence group with how it was linked there)."""
 
 
 def _link_sentences(
-    L: _Side, R: _Side, params: AlignParams, stages: Sequence[LinkStage] = ()
-) -> dict[int, list[int]]:
-    """For each right sentence, the left sentence(s) it was made from (absent: inserted).
+    L: _Side,
+    R: _Side,
+    params: AlignParams,
+    stages: Sequence[LinkStage] = (),
+    cross: bool = False,
+) -> tuple[dict[int, list[int]], set[int]]:
+    """For each right sentence, the left sentence(s) it was made from (absent: inserted), and
+    the right sentences linked only for standing in place of their source (see _link_gaps).
 
     Surest first: identical sentences in order (the backbone), other identical sentences,
     then lexical similarity; ``stages`` (e.g. similarity of meaning) then link what is left,
-    and a left sentence's look-alike links far from its other counterparts are dropped last.
+    and a left sentence's look-alike links far from its other counterparts are dropped.
+    Last, sentences rewritten in place between linked neighbours are linked (_link_gaps),
+    unless the two sides are in different languages (``cross``), where sharing a few
+    words in place means nothing.
     """
     backbone = _anchors(L.sigs, R.sigs)
     windows = Windows.between(backbone, len(L.sigs), len(R.sigs))
-    state = LinkState(L, R, params, windows, {j: [i] for i, j in backbone})
+    state = LinkState(L, R, params, windows, {j: [i] for i, j in backbone}, idf=_idf(L, R))
     _link_identical(state)
     _link_similar(state)
     for stage in stages:
         stage(state)
     _drop_scattered_splits(state)
-    return state.links
+    if not cross:
+        _link_gaps(state)
+    return state.links, state.in_place
 
 
 def _link_identical(state: LinkState) -> None:
@@ -728,7 +766,7 @@ def _link_similar(state: LinkState) -> None:
     """Link each right sentence still unlinked to its most similar left sentence(s), by the
     content words they share (or, for a sentence of function words only, all its words)."""
     L, R, p = state.left, state.right, state.params
-    idf = _idf(L, R)
+    idf = state.idf
     postings: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(L.feats):
         for x in f:
@@ -884,6 +922,88 @@ def _drop_scattered_splits(state: LinkState) -> None:
                         del links[j]
 
 
+def _link_gaps(state: LinkState) -> None:
+    """Link, in place, sentences rewritten between two linked neighbours.
+
+    The links that read in order on both sides (the heaviest chain of them, by words) cut
+    both texts into gaps; the start and the end of the texts bound the first and last.  In a
+    gap, an unlinked right sentence sharing enough with an unlinked left one is what the
+    author made of it (_pair_in_gap).  Then the same is done with paragraphs: a sentence
+    moved out of its paragraph leaves no sentence gap around it, yet the paragraphs between
+    two linked paragraphs, kept in order, still face each other.
+    """
+    links = state.links
+    L, R = state.left, state.right
+    ordered = sorted((min(src), j) for j, src in links.items())
+    sizes = [R.words[j] + sum(L.words[i] for i in links[j]) for _, j in ordered]
+    used = bytearray(len(L.feats))
+    for sources in links.values():
+        for i in sources:
+            used[i] = 1
+    bounds = [(-1, -1), *(ordered[k] for k in heaviest_chain(ordered, sizes))]
+    bounds.append((len(L.feats), len(R.feats)))
+    for (i0, j0), (i1, j1) in pairwise(bounds):
+        i0 = max(links[j0]) if j0 >= 0 else i0
+        if i1 - i0 > 1 and j1 - j0 > 1:
+            _pair_in_gap(state, range(i0 + 1, i1), range(j0 + 1, j1), used)
+
+    l_para, r_para = L.seg.sentence_paragraph, R.seg.sentence_paragraph
+    para_words: Counter[tuple[int, int]] = Counter()
+    for j, sources in links.items():
+        for i in sources:
+            para_words[l_para[i], r_para[j]] += L.words[i] + R.words[j]
+    pairs = sorted(para_words)
+    bounds = [(-1, -1), *(pairs[k] for k in heaviest_chain(pairs, [para_words[e] for e in pairs]))]
+    bounds.append((len(L.seg.paragraphs), len(R.seg.paragraphs)))
+    l_sents, r_sents = L.seg.paragraph_sentences, R.seg.paragraph_sentences
+    for (p0, q0), (p1, q1) in pairwise(bounds):
+        if p1 - p0 > 1 and q1 - q0 > 1:
+            lefts = range(l_sents[p0 + 1].start, l_sents[p1 - 1].stop)
+            rights = range(r_sents[q0 + 1].start, r_sents[q1 - 1].stop)
+            _pair_in_gap(state, lefts, rights, used)
+
+
+def _pair_in_gap(state: LinkState, lefts: range, rights: range, used: bytearray) -> None:
+    """Link the unlinked right sentences of ``rights`` to unlinked left ones of ``lefts``
+    where they share enough (AlignParams.gap_dice, gap_min_shared): the pairs in order on
+    both sides with the most shared evidence (the heaviest chain of them).  ``used`` flags
+    the left sentences already linked, and is updated."""
+    links, p, idf = state.links, state.params, state.idf
+    L, R = state.left, state.right
+    free_l = [i for i in lefts if not used[i] and L.feats[i]]
+    free_r = [j for j in rights if j not in links and R.feats[j]]
+    if not free_l or not free_r:
+        return
+    points: list[tuple[int, int]] = []
+    weights: list[float] = []
+    wide = len(free_l) > p.gap_band or len(free_r) > p.gap_band
+    for n, j in enumerate(free_r):
+        fj = R.feats[j]
+        wj = _weigh(idf, fj)
+        near = free_l
+        if wide:
+            at = n * len(free_l) // len(free_r)
+            near = free_l[max(0, at - p.gap_band) : at + p.gap_band + 1]
+        for i in near:
+            fi = L.feats[i]
+            shared = fj & fi
+            if len(shared) < min(p.gap_min_shared, len(fj), len(fi)):
+                continue
+            w = _weigh(idf, shared)
+            if 2 * w / (wj + _weigh(idf, fi)) >= p.gap_dice:
+                points.append((i, j))
+                weights.append(w)
+    order = sorted(range(len(points)), key=points.__getitem__)
+    points = [points[k] for k in order]
+    weights = [weights[k] for k in order]
+    for k in heaviest_chain(points, weights):
+        i, j = points[k]
+        links[j] = [i]
+        state.scores[j] = weights[k]
+        state.in_place.add(j)
+        used[i] = 1
+
+
 def _plain_source(L: _Side, R: _Side, j: int, lo: int, hi: int, p: AlignParams) -> int | None:
     """The source of a right sentence made only of function words ("That's all there is to
     it!"), which content features cannot find: the left sentence in its window, if the window
@@ -930,12 +1050,13 @@ def align(
     sig_ids: dict[tuple[str, ...], int] = {}
     L, R = _Side.build(left, L_table, sig_ids), _Side.build(right, R_table, sig_ids)
     del L_table, R_table, sig_ids
-    sent_links = _link_sentences(L, R, params, stages)
+    cross = None not in languages and languages[0] != languages[1]
+    sent_links, in_place = _link_sentences(L, R, params, stages, cross)
     L.feats.clear()  # what follows needs only the ids and the word counts
     R.feats.clear()
 
-    records = _paragraph_records(left, right, L, R, sent_links, params)
-    out = _build_links(left, right, L, R, records, sent_links)
+    records = _paragraph_records(left, right, L, R, sent_links, params, in_place)
+    out = _build_links(left, right, L, R, records, sent_links, params, in_place)
     for stage in stages:
         annotate = getattr(stage, "annotate", None)
         if annotate is not None:
@@ -951,17 +1072,36 @@ def _paragraph_records(
     R: _Side,
     sent_links: dict[int, list[int]],
     params: AlignParams,
+    in_place: set[int] | frozenset[int] = frozenset(),
 ) -> list[tuple[list[int], list[int]]]:
     """The paragraphs of each record: groups of paragraphs joined by their sentence links,
     then every paragraph left over on its own.  (A function of its own so that its tables,
-    several per paragraph, are freed before the records are built.)"""
+    several per paragraph, are freed before the records are built.)  A sentence linked only
+    for standing in place (``in_place``, see _link_gaps) joins two paragraphs only if
+    neither has a counterpart otherwise: it cannot tie a paragraph to a second one."""
     # Paragraph edges, numbered p * n_right + q (integers hash faster than pairs).  An edge whose
     # two paragraphs have no other edge is kept whatever it weighs (it is the strongest tie of
     # both) and is a record by itself; only the others are weighed.  In a text kept as it was,
     # nearly every edge is such a one.
     lsp, rsp = left.sentence_paragraph, right.sentence_paragraph
     n_right = max(len(right.paragraphs), 1)
-    edges = {lsp[i] * n_right + rsp[j] for j, sources in sent_links.items() for i in sources}
+    edges = {
+        lsp[i] * n_right + rsp[j]
+        for j, sources in sent_links.items()
+        if j not in in_place
+        for i in sources
+    }
+    ignored: set[int] = set()  # in-place links that would tie a paragraph to a second one
+    if in_place:
+        tied_l, tied_r = {e // n_right for e in edges}, {e % n_right for e in edges}
+        placed = set()
+        for j in in_place:
+            p, q = lsp[sent_links[j][0]], rsp[j]
+            if p * n_right + q in edges or (p not in tied_l and q not in tied_r):
+                placed.add(p * n_right + q)
+            else:
+                ignored.add(j)
+        edges |= placed
     l_degree = Counter(e // n_right for e in edges)
     r_degree = Counter(e % n_right for e in edges)
     lone = [
@@ -974,6 +1114,8 @@ def _paragraph_records(
         q = rsp[j]
         if r_degree[q] == 1 and (not sources or l_degree[lsp[sources[0]]] == 1):
             continue  # a lone edge (all its sources lie in one paragraph)
+        if ignored and j in ignored:
+            continue
         for i in sources:
             p = lsp[i]
             l_share[p, q] += L.words[i] / len(sources)
@@ -1065,6 +1207,8 @@ def _build_links(
     R: _Side,
     records: list[tuple[list[int], list[int]]],
     sent_links: dict[int, list[int]],
+    params: AlignParams = DEFAULT_PARAMS,
+    in_place: set[int] | frozenset[int] = frozenset(),
 ) -> list[Link]:
     """The Link of each record (see _build_link), in the order of ``records``."""
     out = []
@@ -1087,7 +1231,7 @@ def _build_links(
                 sentence = SentenceLink([i], [j], "equal", ops)
                 out.append(Link(ps, qs, "equal", False, 1.0, [sentence]))
                 continue
-        out.append(_build_link(left, right, L, R, ps, qs, sent_links))
+        out.append(_build_link(left, right, L, R, ps, qs, sent_links, params, in_place))
     return out
 
 
@@ -1099,6 +1243,8 @@ def _build_link(
     ps: list[int],
     qs: list[int],
     sent_links: dict[int, list[int]],
+    params: AlignParams = DEFAULT_PARAMS,
+    in_place: set[int] | frozenset[int] = frozenset(),
 ) -> Link:
     l_sents = [s for p in ps for s in left.paragraph_sentences[p]]
     r_sents = [s for q in qs for s in right.paragraph_sentences[q]]
@@ -1108,7 +1254,7 @@ def _build_link(
     group_of_left: dict[int, int] = {}
     groups: list[tuple[list[int], list[int]]] = []
     for j in r_sents:
-        sources = [i for i in sent_links.get(j, ()) if i in l_set]
+        sources = [i for i in sent_links.get(j, ()) if i in l_set and j not in in_place]
         if not sources:
             continue
         gid = next((group_of_left[i] for i in sources if i in group_of_left), None)
@@ -1136,6 +1282,14 @@ def _build_link(
         same = all(op[0] == EQUAL for op in ops)
         equal_words += sum(sum(left.is_word[op[1] : op[2]]) for op in ops if op[0] == EQUAL)
         sentences.append(SentenceLink(ls, rs, "equal" if same else "changed", ops))
+    if len(groups) < len(l_sents) and len(groups) < len(r_sents):
+        pairs = {j: sent_links[j][0] for j in r_sents if j in in_place}
+        for sl, kept in _gap_groups(left, right, l_sents, r_sents, groups, params, pairs):
+            sentences.append(sl)
+            equal_words += kept
+            groups.append((sl.left, sl.right))
+            for s in sl.left:
+                group_of_left[s] = -1
     for s in l_sents:
         if s not in group_of_left:
             rng = left.sentence_tokens[s]
@@ -1149,6 +1303,8 @@ def _build_link(
             sentences.append(
                 SentenceLink([], [s], "inserted", [(INSERT, 0, 0, rng.start, rng.stop)])
             )
+    if groups and len(sentences) > len(groups):
+        equal_words += _absorb_neighbours(left, right, sentences, params)
     _reading_order_sentences(sentences)
 
     lw = sum(L.words[s] for s in l_sents)
@@ -1163,6 +1319,112 @@ def _build_link(
     else:
         kind = "merged" if len(ps) >= len(qs) else "split"
     return Link(ps, qs, kind, False, round(similarity, 4), sentences)
+
+
+def _gap_groups(
+    left: Segmented,
+    right: Segmented,
+    l_sents: list[int],
+    r_sents: list[int],
+    groups: list[tuple[list[int], list[int]]],
+    params: AlignParams,
+    pairs: dict[int, int],
+) -> list[tuple[SentenceLink, int]]:
+    """The sentences of one record rewritten in place, each run diffed as one group.
+
+    Between two sentence groups that read in order on both sides (and before the first, and
+    after the last) the unlinked left sentences and the unlinked right ones stand where the
+    others were: a passage reworded beyond what sentence links find, or cut up and regrouped
+    differently.  Each such pair of runs is diffed as one group and kept as changed when the
+    diff keeps enough of it (AlignParams.gap_kept, gap_min_kept).  Else the sentences
+    _link_gaps paired in it (``pairs``: right sentence to left) are diffed pair by pair, and
+    the rest stay deleted and inserted.  Each group comes with the words its diff keeps.
+    """
+    linked_l = {i for ls, _ in groups for i in ls}
+    linked_r = {j for _, rs in groups for j in rs}
+    bounds = sorted((min(rs), min(ls), max(rs), max(ls)) for ls, rs in groups)
+    # The groups in order on both sides: the heaviest chain of (first left, first right).
+    by_left = sorted(range(len(bounds)), key=lambda k: (bounds[k][1], bounds[k][0]))
+    points = [(bounds[k][1], bounds[k][0]) for k in by_left]
+    chain_ = sorted(bounds[by_left[k]] for k in heaviest_chain(points))
+    edges = [(-1, -1), *((r1, l1) for _, _, r1, l1 in chain_)]
+    starts = [*((r0, l0) for r0, l0, _, _ in chain_), (1 << 62, 1 << 62)]
+    out: list[tuple[SentenceLink, int]] = []
+    for (ra, la), (rb, lb) in zip(edges, starts, strict=True):
+        ls = [i for i in l_sents if la < i < lb and i not in linked_l]
+        rs = [j for j in r_sents if ra < j < rb and j not in linked_r]
+        if not ls or not rs:
+            continue
+        group = _diffed(left, right, ls, rs)
+        if not _kept_enough(left, right, *group, params):
+            in_run = set(ls)
+            singles = [_diffed(left, right, [pairs[j]], [j]) for j in rs if pairs.get(j) in in_run]
+            out += [g for g in singles if g[1]]
+            continue
+        out.append(group)
+    return out
+
+
+def _diffed(
+    left: Segmented, right: Segmented, ls: list[int], rs: list[int]
+) -> tuple[SentenceLink, int]:
+    """Left sentences ``ls`` and right ones ``rs`` diffed as one changed group, with the words
+    the diff keeps."""
+    a = _joined([left.sentence_tokens[s] for s in ls])
+    b = _joined([right.sentence_tokens[s] for s in rs])
+    ops = _absolute(diff_tokens(_keys(left, a), _keys(right, b)), a, b)
+    kept = sum(sum(left.is_word[op[1] : op[2]]) for op in ops if op[0] == EQUAL)
+    return SentenceLink(ls, rs, "changed", ops), kept
+
+
+def _kept_enough(
+    left: Segmented, right: Segmented, group: SentenceLink, kept: int, params: AlignParams
+) -> bool:
+    """Whether a group's diff keeps enough of its words to show it as one changed passage."""
+    words = sum(sum(left.is_word[op[1] : op[2]]) for op in group.ops if op[0] != INSERT)
+    words += sum(sum(right.is_word[op[3] : op[4]]) for op in group.ops if op[0] != DELETE)
+    return kept >= params.gap_min_kept and 2 * kept >= params.gap_kept * words
+
+
+def _absorb_neighbours(
+    left: Segmented, right: Segmented, sentences: list[SentenceLink], params: AlignParams
+) -> int:
+    """Join each deleted or inserted sentence of a record to the neighbouring group whose
+    diff it improves: the half of a split sentence, or the sentence run into another, that
+    shares too little to be linked by itself but takes up what its neighbour's diff left
+    unmatched.  It is joined when the joined diff keeps AlignParams.gap_min_kept more words
+    than the two apart (of two neighbours, the one it helps more).  Returns the words gained.
+    """
+    group_of: dict[tuple[bool, int], SentenceLink] = {}  # (on the left?, sentence) -> group
+    for sl in sentences:
+        if sl.left and sl.right:
+            group_of.update(((True, i), sl) for i in sl.left)
+            group_of.update(((False, j), sl) for j in sl.right)
+    gained = 0
+    for sl in sentences:
+        if bool(sl.left) == bool(sl.right):
+            continue
+        side = bool(sl.left)
+        s = (sl.left or sl.right)[0]
+        best, best_gain = None, params.gap_min_kept - 1
+        for g in {id(g): g for k in (s - 1, s + 1) if (g := group_of.get((side, k)))}.values():
+            joined = _diffed(left, right, sorted(g.left + sl.left), sorted(g.right + sl.right))
+            gain = joined[1] - _equal_words(left, g)
+            if gain > best_gain:
+                best, best_gain = (g, joined[0]), gain
+        if best is not None:
+            g, new = best
+            g.left, g.right, g.kind, g.ops = new.left, new.right, "changed", new.ops
+            group_of[side, s] = g
+            sl.left, sl.right = [], []
+            gained += best_gain
+    sentences[:] = [sl for sl in sentences if sl.left or sl.right]
+    return gained
+
+
+def _equal_words(left: Segmented, sl: SentenceLink) -> int:
+    """The words a group's diff keeps."""
+    return sum(sum(left.is_word[op[1] : op[2]]) for op in sl.ops if op[0] == EQUAL)
 
 
 def _reading_order_sentences(sentences: list[SentenceLink]) -> None:

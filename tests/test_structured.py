@@ -1,0 +1,107 @@
+"""Revisions of structured documents (issue 15): a licence of our own, revised the way real
+licences are, must give a word diff close to the minimal one."""
+
+from tests.texts import join
+from textver.compare import Comparison, compare
+from textver.diff import DELETE, INSERT, diff_tokens
+from textver.version import Version
+
+# An invented licence: short heading lines, numbered clauses, the same phrases in every clause.
+CLAUSES = [
+    "THE HARBOUR BOATING LICENCE Version 2, June 1991",
+    "Copyright (C) 1991 The Harbour Guild, 12 Quay Street, Portwell.",
+    "Preamble",
+    "The licences for most boats are designed to take away your freedom to sail and change "
+    "them. This licence is intended to guarantee your freedom to sail and change a boat.",
+    "When we speak of free boats, we are referring to freedom, not price. You may charge a fee "
+    "for the physical act of transferring a boat, and you may offer a warranty for a fee.",
+    "To protect your rights, we need to make restrictions that forbid anyone to deny you these "
+    "rights. These restrictions translate to certain duties for you if you lend the boat.",
+    "1. You may copy and lend verbatim plans of the boat as you receive them, in any medium.",
+    "2. You may modify your copy of the boat, provided that you mark the changed parts clearly.",
+    "3. You may not sail, lend or sell the boat except as expressly provided under this licence.",
+    "END OF TERMS AND CONDITIONS",
+]
+
+
+def revised(changes: dict[int, str]) -> str:
+    return join([changes.get(k, c) for k, c in enumerate(CLAUSES)])
+
+
+def run(right: str) -> Comparison:
+    left = Version("v2", "v2.txt", join(CLAUSES))
+    return compare(left, Version("v3", "v3.txt", right), meaning="off")
+
+
+def changed_words(c: Comparison) -> int:
+    return c.stats["removed_words"] + c.stats["inserted_words"]
+
+
+def lcs_changed_words(c: Comparison) -> int:
+    """Words a global word-level LCS of the two texts marks as removed or inserted."""
+    a = [k for k, w in zip(c.left_seg.keys, c.left_seg.is_word, strict=True) if w]
+    b = [k for k, w in zip(c.right_seg.keys, c.right_seg.is_word, strict=True) if w]
+    return sum(
+        (a1 - a0) + (b1 - b0) for op, a0, a1, b0, b1 in diff_tokens(a, b) if op in (DELETE, INSERT)
+    )
+
+
+def record_of(c: Comparison, p: int):
+    (match,) = [lk for lk in c.links if p in lk.left]
+    return match
+
+
+def test_a_heading_whose_name_number_and_date_changed_is_one_changed_line() -> None:
+    c = run(revised({0: "THE HARBOUR LESSER BOATING LICENCE Version 2.1, February 1999"}))
+    lk = record_of(c, 0)
+    assert (lk.kind, lk.right) == ("changed", [0])
+    # "LESSER" and "1", "February", "1999" inserted; "June", "1991" removed: nothing else.
+    assert (c.stats["removed_words"], c.stats["inserted_words"]) == (2, 4)
+
+
+def test_a_clause_rewritten_in_place_between_kept_neighbours_is_changed() -> None:
+    new = (
+        "By a free boat we mean one you are free to use, whatever its price. Fees for handing "
+        "a boat over, and warranties sold for a fee, are allowed."
+    )
+    c = run(revised({4: new}))
+    lk = record_of(c, 4)
+    assert (lk.kind, lk.right) == ("changed", [4])
+    assert not [lk for lk in c.links if lk.kind in ("deleted", "inserted")]
+    assert changed_words(c) <= 1.05 * lcs_changed_words(c)
+
+
+def test_sentences_regrouped_in_place_are_diffed_as_one_passage() -> None:
+    # Two sentences rewritten as two others, between two kept clauses, neither similar
+    # enough to either old one alone.
+    new = (
+        "We guard what is yours: no one may deny it to you. Whoever lends the boat takes on "
+        "duties for the boat."
+    )
+    c = run(revised({5: new}))
+    lk = record_of(c, 5)
+    assert (lk.kind, lk.right) == ("changed", [5])
+    kinds = sorted(sl.kind for sl in lk.sentences)
+    assert "deleted" not in kinds and "inserted" not in kinds
+
+
+def test_the_half_of_a_split_clause_that_was_reworded_joins_its_other_half() -> None:
+    # The second half shares one content word ("mark") with the clause: too little to be
+    # linked by itself, but its diff with the rest of the clause keeps "that you mark".
+    new = (
+        "2. You may modify your copy of the boat. Anything that you mark should stay legible "
+        "to sailors."
+    )
+    c = run(revised({7: new}))
+    lk = record_of(c, 7)
+    (group,) = lk.sentences
+    clause = c.left_seg.paragraph_sentences[7].start
+    assert (group.left, len(group.right), group.kind) == ([clause], 2, "changed")
+    assert changed_words(c) == lcs_changed_words(c)
+
+
+def test_an_unrelated_clause_in_place_stays_deleted_and_inserted() -> None:
+    c = run(revised({5: "Tide tables are printed every spring by the coastguard office."}))
+    kinds = {(tuple(lk.left), tuple(lk.right)): lk.kind for lk in c.links}
+    assert kinds[(5,), ()] == "deleted"
+    assert kinds[(), (5,)] == "inserted"
