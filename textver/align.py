@@ -925,42 +925,65 @@ def _drop_scattered_splits(state: LinkState) -> None:
 def _link_gaps(state: LinkState) -> None:
     """Link, in place, sentences rewritten between two linked neighbours.
 
-    The links that read in order on both sides (the heaviest chain of them, by words) cut
-    both texts into gaps; the start and the end of the texts bound the first and last.  In a
-    gap, an unlinked right sentence sharing enough with an unlinked left one is what the
-    author made of it (_pair_in_gap).  Then the same is done with paragraphs: a sentence
-    moved out of its paragraph leaves no sentence gap around it, yet the paragraphs between
-    two linked paragraphs, kept in order, still face each other.
+    A run of unlinked right sentences stands between two linked neighbours (or the start or
+    the end of the text); when their sources read in order, the left sentences between those
+    sources are where the run came from, and a right sentence there sharing enough with an
+    unlinked left one is what the author made of it (_pair_in_gap).  Then the same is done
+    with runs of right paragraphs holding no link at all, between the principal sources of
+    their neighbours (the left paragraph each draws most words from): a sentence moved out of
+    its paragraph leaves no sentence gap around it, yet the paragraphs between two linked
+    ones, kept in order, still face each other.
     """
     links = state.links
     L, R = state.left, state.right
-    ordered = sorted((min(src), j) for j, src in links.items())
-    sizes = [R.words[j] + sum(L.words[i] for i in links[j]) for _, j in ordered]
+    if all(j in links or not f for j, f in enumerate(R.feats)):
+        return  # every right sentence with content is linked: no gap to fill
     used = bytearray(len(L.feats))
     for sources in links.values():
         for i in sources:
             used[i] = 1
-    bounds = [(-1, -1), *(ordered[k] for k in heaviest_chain(ordered, sizes))]
-    bounds.append((len(L.feats), len(R.feats)))
-    for (i0, j0), (i1, j1) in pairwise(bounds):
-        i0 = max(links[j0]) if j0 >= 0 else i0
-        if i1 - i0 > 1 and j1 - j0 > 1:
-            _pair_in_gap(state, range(i0 + 1, i1), range(j0 + 1, j1), used)
+    n_right = len(R.feats)
+    j = 0
+    while j < n_right:
+        if j in links:
+            j += 1
+            continue
+        j1 = j + 1  # the run of unlinked right sentences j:j1, between linked neighbours
+        while j1 < n_right and j1 not in links:
+            j1 += 1
+        i0 = max(links[j - 1]) if j > 0 else -1
+        i1 = min(links[j1]) if j1 < n_right else len(L.feats)
+        if i1 - i0 > 1:
+            _pair_in_gap(state, range(i0 + 1, i1), range(j, j1), used)
+        j = j1
 
+    if all(j in links or not f for j, f in enumerate(R.feats)):
+        return
+    # Each right paragraph's principal source: the left paragraph its links carry most words of.
     l_para, r_para = L.seg.sentence_paragraph, R.seg.sentence_paragraph
-    para_words: Counter[tuple[int, int]] = Counter()
+    carried: dict[int, dict[int, int]] = defaultdict(dict)
     for j, sources in links.items():
+        tally = carried[r_para[j]]
         for i in sources:
-            para_words[l_para[i], r_para[j]] += L.words[i] + R.words[j]
-    pairs = sorted(para_words)
-    bounds = [(-1, -1), *(pairs[k] for k in heaviest_chain(pairs, [para_words[e] for e in pairs]))]
-    bounds.append((len(L.seg.paragraphs), len(R.seg.paragraphs)))
+            p = l_para[i]
+            tally[p] = tally.get(p, 0) + L.words[i] + R.words[j]
+    source = {q: min(t, key=lambda p: (-t[p], p)) for q, t in carried.items()}
     l_sents, r_sents = L.seg.paragraph_sentences, R.seg.paragraph_sentences
-    for (p0, q0), (p1, q1) in pairwise(bounds):
-        if p1 - p0 > 1 and q1 - q0 > 1:
+    n_paras = len(r_sents)
+    q = 0
+    while q < n_paras:
+        if q in source:
+            q += 1
+            continue
+        q1 = q + 1  # the run of right paragraphs q:q1 with no link at all
+        while q1 < n_paras and q1 not in source:
+            q1 += 1
+        p0 = source[q - 1] if q > 0 else -1
+        p1 = source[q1] if q1 < n_paras else len(l_sents)
+        if p1 - p0 > 1:
             lefts = range(l_sents[p0 + 1].start, l_sents[p1 - 1].stop)
-            rights = range(r_sents[q0 + 1].start, r_sents[q1 - 1].stop)
-            _pair_in_gap(state, lefts, rights, used)
+            _pair_in_gap(state, lefts, range(r_sents[q].start, r_sents[q1 - 1].stop), used)
+        q = q1
 
 
 def _pair_in_gap(state: LinkState, lefts: range, rights: range, used: bytearray) -> None:
@@ -1406,8 +1429,18 @@ def _absorb_neighbours(
             continue
         side = bool(sl.left)
         s = (sl.left or sl.right)[0]
+        own: Counter[str] | None = None
         best, best_gain = None, params.gap_min_kept - 1
         for g in {id(g): g for k in (s - 1, s + 1) if (g := group_of.get((side, k)))}.values():
+            # Words the neighbour's diff left unmatched on the other side: unless they hold
+            # enough of this sentence's words, joining cannot gain enough (no diff is run).
+            unmatched = INSERT if side else DELETE
+            if all(op[0] != unmatched for op in g.ops):
+                continue
+            free = _word_keys(right if side else left, g.ops, unmatched)
+            own = own or _word_keys(left if side else right, sl.ops)
+            if sum((own & free).values()) < params.gap_min_kept:
+                continue
             joined = _diffed(left, right, sorted(g.left + sl.left), sorted(g.right + sl.right))
             gain = joined[1] - _equal_words(left, g)
             if gain > best_gain:
@@ -1420,6 +1453,18 @@ def _absorb_neighbours(
             gained += best_gain
     sentences[:] = [sl for sl in sentences if sl.left or sl.right]
     return gained
+
+
+def _word_keys(seg: Segmented, ops: list[Opcode], which: int | None = None) -> Counter[str]:
+    """The keys of the words in runs ``ops`` of kind ``which`` (any kind: None) on ``seg``'s
+    side (DELETE runs are on the left, INSERT runs on the right)."""
+    keys, is_word = seg.keys, seg.is_word
+    out: Counter[str] = Counter()
+    for op in ops:
+        if which is None or op[0] == which:
+            lo, hi = (op[1], op[2]) if op[0] == DELETE else (op[3], op[4])
+            out.update(compress(keys[lo:hi], is_word[lo:hi]))
+    return out
 
 
 def _equal_words(left: Segmented, sl: SentenceLink) -> int:
