@@ -275,3 +275,29 @@ def test_each_pair_of_a_collation_is_the_pairwise_comparison() -> None:
         alone = compare(versions[0], pair.right)
         assert pair.to_dict() == alone.to_dict(), pair.right.label
     assert col.matrix["short"]["es"] == compare(versions[1], versions[2]).stats["retained"]
+
+
+def test_words_cut_inside_a_translated_sentence_are_still_marked() -> None:
+    ships = "Ships passing the cape could see the light for twenty miles."
+    cut = join([FULL[0].replace(" for twenty miles.", "."), FULL[1], FULL[2]])
+    versions = [editions()[0], Version("tail", "tail.txt", cut, {"language": "en"}), editions()[2]]
+    col = collate(versions, base="full")
+    # The apparatus: the translated sentence is one unit, with the English tail cut in it.
+    units = [_texts(col, u) for row in col.rows for u in col.units(row)]
+    (unit,) = [u for u in units if u["full"] == ships]
+    assert unit["tail"] == "Ships passing the cape could see the light."
+    assert unit["es"] == "Los barcos que pasaban por el cabo veían la luz a veinte millas."
+    # The report still marks the words the English edition lacks, and nothing for "es" there.
+    marks = _marks(build_report(col))
+    assert ("lack", "not in tail", "for twenty miles") in marks
+    lacking_es = [m for m in marks if m[0] == "lack" and "es" in _editions_in(m[1])]
+    assert lacking_es == [("lack", "not in es", DROPPED)]
+    # Word by word, every token is still in exactly one unit.
+    for v in col.editions:
+        seen = [
+            t
+            for row in col.rows
+            for u in col.units(row, whole_translations=False)
+            for t in u.readings[v.label] or ()
+        ]
+        assert sorted(seen) == list(range(len(col.segs[v.label].tokens))), v.label

@@ -9,6 +9,12 @@ by the editions that added the same passage.
 
 Within rows, :meth:`Collation.units` lines the words of all editions up on the base's tokens:
 the variation units that the TEI and CollateX exports are written from.
+
+Each pair is compared exactly as :func:`textver.compare.compare` compares two versions, the
+meaning stage included (``meaning="auto"``: where words do not decide, and for an edition in
+another language).  A sentence group linked across languages has no word links, only one
+TRANSLATED run over both sides' tokens, so it is one variation unit: its sentences beside the
+base's, never the base's words lacking and the translation's added.
 """
 
 from __future__ import annotations
@@ -105,14 +111,19 @@ class Collation:
                 out[b][a] = round((rw - stats["inserted_words"]) / rw, 4) if rw else 1.0
         return out
 
-    def units(self, row: Row) -> list[Unit]:
+    def units(self, row: Row, *, whole_translations: bool = True) -> list[Unit]:
         """The row's variation units, in the base's reading order.
 
         Base tokens are grouped into runs that the same set of editions keep; text an edition
         adds is a unit of its own at the base position where it was inserted.  A sentence group
         an edition has in another language (a TRANSLATED run: no word links) is one unit as a
         whole, holding that edition's sentences beside the base's, and so are the readings of
-        every other edition there: a unit cannot be finer than the words it lines up.
+        every other edition there: an apparatus cannot be finer than the words it lines up.
+
+        ``whole_translations=False`` keeps the units word by word for the editions in the
+        base's language (a view marking which base words each one lacks): a translated group
+        then only makes its edition present on each of its base tokens, its sentences all in
+        the unit of the group's first base token and none in the others.
         """
         base = self.base.label
         units: list[Unit] = []
@@ -156,12 +167,13 @@ class Collation:
                 groups = [tr.get(t) for tr in self._translations]
                 # Past the first token of a translated group: the unit goes on whatever else
                 # changes, so that the group is never cut.
-                held = any(g is not None and g[0] < t for g in groups) and bool(units)
+                held = whole_translations and bool(units)
+                held = held and any(g is not None and g[0] < t for g in groups)
                 if add_inserts(("before", t), held):
                     run_key = None
                 mapped = [m.get(t) for m in self._maps]
                 key = tuple(
-                    g if g is not None else m is not None
+                    (g if whole_translations else True) if g is not None else m is not None
                     for g, m in zip(groups, mapped, strict=True)
                 )
                 if key != run_key and not held:
@@ -181,7 +193,8 @@ class Collation:
                             reading.append(m)
                         else:
                             reading.extend(range(g[2], g[3]))  # type: ignore[index]
-                inside = any(g is not None and g[1] > t + 1 for g in groups)
+                inside = whole_translations
+                inside = inside and any(g is not None and g[1] > t + 1 for g in groups)
                 if add_inserts(("after", t), inside):
                     run_key = None
         return units

@@ -201,7 +201,8 @@ class _Builder:
 
     def row(self, row: Row) -> CRow:
         col = self.col
-        units = col.units(row)
+        # Word by word for the editions in the base's language, whatever a translation links.
+        units = col.units(row, whole_translations=False)
         if not row.cells[self.base]:
             return self._added_row(row, units[0])
         # Per other edition: its tokens that are additions, and carets where it lacks base text,
