@@ -6,6 +6,10 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shlex
+import shutil
+import subprocess
+import sys
 import threading
 import tomllib
 from pathlib import Path
@@ -113,6 +117,18 @@ def test_a_pipe_is_read_like_a_file(store: Store, pair, tmp_path: Path) -> None:
     writer.join(timeout=30)
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["left"]["text"] == OLD
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash for <(...)")
+def test_process_substitution_as_with_git_show(pair, tmp_path: Path) -> None:
+    old, new = pair
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    line = f"{shlex.quote(sys.executable)} -m textver compare <(cat {old}) {new} --format json"
+    r = subprocess.run(
+        ["bash", "-c", line], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["left"]["text"] == OLD
 
 
 # --- exit status ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -265,7 +265,7 @@ def _given(options: dict[str, str | None]) -> tuple[dict[str, str], dict[str, st
     return given, work_meta
 
 
-def _check_utf8(options: dict[str, str | None]) -> None:
+def _check_utf8(options: Mapping[str, str | None]) -> None:
     """Refuse option values that were not UTF-8 on the command line.
 
     click hands such bytes over as lone surrogates ("surrogateescape"), which no manifest can
@@ -318,7 +318,7 @@ def list_(ctx: click.Context, work: str | None) -> None:
             ctx.exit(2)
         return
     w = store.work(work)
-    rows = [("LABEL", "STATUS", "DATE", "PUBLICATION", "LANG", "WORDS")]
+    rows: list[tuple[str, ...]] = [("LABEL", "STATUS", "DATE", "PUBLICATION", "LANG", "WORDS")]
     for e in w.editions:
         words = str(e.words) if e.stored and e.words is not None else "-"
         rows.append(
@@ -445,8 +445,9 @@ differ, 2 an error (a one-line message on stderr).
 """
 
 
-def _label_list(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> list[str]:
-    return [x.strip() for v in value for x in v.split(",")]
+def _label_list(values: tuple[str, ...]) -> list[str]:
+    """Names given with --label (repeated) or --labels (comma-separated)."""
+    return [x.strip() for v in values for x in v.split(",")]
 
 
 @cli.command(help=_COMPARE_HELP)
@@ -521,11 +522,11 @@ def _compare(
     from textver.render import render
 
     fmt = _output_format(fmt, output)
-    names = _label_list(ctx, None, labels) if labels else None
+    names = _label_list(labels) if labels else None
     if labels_csv is not None:
         if names is not None:
             raise TextverError("--label and --labels: give the names one way")
-        names = _label_list(ctx, None, (labels_csv,))
+        names = _label_list((labels_csv,))
     versions, work = workflow.resolve(refs, _store(ctx), labels=names, **load)
     collation = workflow.wants_collation(len(refs), fmt, whole_work=len(refs) == 1)
     result = workflow.run(

@@ -53,7 +53,7 @@ def resolve(
         options |= {k: v for k, v in (("timeout", timeout), ("deadline", deadline)) if v}
         versions = [ingest.load(r, store=store, **options) for r in refs]
     versions = _relabelled(versions, labels) if labels is not None else distinct_labels(versions)
-    return versions, _work_of(store, refs, versions)
+    return versions, _work_of(store, versions)
 
 
 def _work_editions(store: Store, ref: str) -> list[Version]:
@@ -136,7 +136,7 @@ def _differing_dirs(paths: list[str]) -> list[str]:
     return ["/".join(p[head : len(p) - tail]) for p in parts]
 
 
-def _work_of(store: Store, refs: list[str] | tuple[str, ...], vs: list[Version]) -> WorkInfo | None:
+def _work_of(store: Store, vs: list[Version]) -> WorkInfo | None:
     """The stored work every version comes from, if they all come from one."""
     names = set()
     for v in vs:
