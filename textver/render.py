@@ -91,7 +91,12 @@ def render(result: Result, fmt: str = DEFAULT, *, color: bool = False) -> str:
 def to_json(obj: object) -> str:
     """JSON as textver writes it: compact, UTF-8, C1 and bidi controls escaped."""
     # Without indentation json uses its C encoder: several times faster on a book's comparison.
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _safe_json(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
+
+
+def _safe_json(text: str) -> str:
+    """JSON text as to_json leaves it: controls escaped, a final newline."""
+    text += "\n"
     # json leaves C1 and bidi controls and lone surrogates (from non-UTF-8 file names) raw; as
     # \u escapes the document is the same JSON, safe on a terminal and encodable as UTF-8.
     return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
@@ -136,7 +141,8 @@ def _collatex(c: Collation, color: bool) -> str:
 _RENDERERS: dict[tuple[str, bool], Callable[..., str]] = {
     ("html", False): _html,
     ("text", False): _text,
-    ("json", False): lambda c, color: to_json(c.to_dict()),
+    # Comparison.to_json: the same bytes as json of to_dict, in half the time.
+    ("json", False): lambda c, color: _safe_json(c.to_json()),
     ("html", True): _collation_html,
     ("text", True): _collation_text,
     ("json", True): lambda c, color: to_json(c.to_dict()),
