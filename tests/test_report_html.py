@@ -216,3 +216,32 @@ def test_a_paragraph_reordered_within_itself_is_not_reported_moved() -> None:
     reordered = int(doc.select_one('[data-stat="reordered_paragraphs"]').get_text())
     assert (moved, reordered) == (1, 2)
     assert moved + reordered == c.stats["moved_paragraphs"]  # the JSON counts both
+
+
+def test_largest_cuts_quote_a_reworded_sentence_with_its_cut_words_marked() -> None:
+    """Not the cut words strung together ("careful … handwriting"): the sentence, its cut
+    words struck through, the words put in their place left out."""
+    doc = soup(render_html(keeper()))
+    quotes = {
+        li.select_one(".badge").get_text(): li.select_one("q") for li in doc.select(".cuts li")
+    }
+    reworded = quotes["reworded sentence"]
+    assert (
+        reworded.get_text() == "His daughter kept the logbook in careful copperplate handwriting."
+    )
+    assert [d.get_text() for d in reworded.select("del")] == ["careful", "handwriting"]
+    assert not reworded.select("ins")
+    dropped = quotes["dropped sentence"]
+    assert [d.get_text() for d in dropped.select("del")] == [
+        "Captains trusted the beam more than their charts."
+    ]
+
+
+def test_a_long_sentence_is_quoted_from_just_before_its_first_cut() -> None:
+    lead = " ".join(f"word{n}" for n in range(40))
+    left = Version("a", "a.txt", f"{lead} the old harbour wall fell down in the storm.")
+    right = Version("b", "b.txt", f"{lead} the harbour wall fell down in the storm.")
+    quote = soup(render_html(compare(left, right))).select_one(".cuts q")
+    assert quote.select_one("del").get_text() == "old"
+    assert quote.get_text().startswith("…") and "word39 the old harbour wall" in quote.get_text()
+    assert "word0 " not in quote.get_text()

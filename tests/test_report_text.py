@@ -233,3 +233,12 @@ def test_escape_sequences_from_the_input_never_reach_the_terminal() -> None:
     coloured = render_text(c, color=True)
     assert "\x1b]" not in coloured and "\x1b[2J" not in coloured and "\x07" not in coloured
     assert "␛]0;owned␇␛[2J" in coloured  # shown, as symbols
+
+
+def test_largest_cuts_quote_the_sentence_with_its_cut_words_marked() -> None:
+    out = render_text(keeper(), color=False)
+    cuts = out[out.index("largest cuts") :].split("\n\n")[0]
+    assert (
+        "reworded sentence: His daughter kept the logbook in [-careful-] copperplate "
+        "[-handwriting-]." in cuts
+    )

@@ -66,7 +66,8 @@ _STRUCTURE = frozenset({MOVED, REORDERED, "split", "merged"})
 # Kinds whose change shows only on the right side of a side-by-side view.
 RIGHT_ONLY = frozenset({"added paragraph", ADDED_SENTENCE, EXPANDED})
 
-_EXCERPT = 90
+_EXCERPT = 90  # characters a summary quotes of a change
+_LEAD = 30  # of them, at most this many of unchanged text before its first cut
 MINIMAP_BINS = 160
 
 
@@ -131,7 +132,7 @@ class Edit:
     removed: int  # words
     added: int
     pos: float  # where it falls in the left text, 0..1
-    excerpt: str  # the start of the removed (else added) text
+    excerpt: tuple[Run, ...]  # the left reading around the first cut (see excerpt())
 
 
 @dataclass
@@ -285,11 +286,8 @@ class _Builder:
         anchor = f"c{len(self.edits) + 1}"
         removed = sum(count_words(r.text) for r in runs if r.kind == "delete") if words else 0
         added = sum(count_words(r.text) for r in runs if r.kind == "insert") if words else 0
-        excerpt = " ".join(_excerpt(runs).split())
-        if len(excerpt) > _EXCERPT:
-            excerpt = excerpt[: _EXCERPT - 1].rstrip() + "…"
         pos = offset / len(self.lt) if self.lt else 0.0
-        self.edits.append(Edit(anchor, label, removed, added, round(pos, 5), excerpt))
+        self.edits.append(Edit(anchor, label, removed, added, round(pos, 5), excerpt(runs)))
         return anchor
 
     # --- one record ---------------------------------------------------------------------------
@@ -577,22 +575,42 @@ def travelled(links: Sequence[Link]) -> set[int]:
     return out
 
 
-def _excerpt(runs: list[Run]) -> str:
-    """The removed text (else the added, else any), "…" where unchanged text is left out."""
-    for kind in ("delete", "insert", "equal"):
-        parts: list[str] = []
-        gap = False
-        for r in runs:
-            if r.kind == kind:
-                if parts:
-                    parts.append(" … " if gap else " " if r.space else "")
-                parts.append(r.text)
-                gap = False
-            elif r.kind == "equal" or kind == "equal":
-                gap = True
-        if parts:
-            return "".join(parts)
-    return ""
+def excerpt(runs: list[Run], size: int = _EXCERPT, lead: int = _LEAD) -> tuple[Run, ...]:
+    """What a summary quotes of a change: its left text, cut words still marked, from a few
+    words before the first cut to about ``size`` characters ("…" where text is left out); a
+    quote that fits in ``size`` is whole.
+
+    A reworded sentence so reads as the sentence with its cut words struck, never as its
+    cut words strung together ("2 … 2002").  A change that cuts nothing quotes what it adds.
+    """
+    shown = [r for r in runs if r.kind != "insert"]
+    if not any(r.kind == "delete" for r in shown):
+        shown = [r for r in runs if r.kind == "insert"] or shown
+    flat = [Run(r.kind, " ".join(r.text.split()), r.space and k > 0) for k, r in enumerate(shown)]
+    first = next((k for k, r in enumerate(flat) if r.kind != "equal"), 0)
+    out: list[Run] = []
+    room = size
+    if first and flat[0].kind == "equal":
+        # Keep only the last words of the unchanged text before the first cut.
+        before = "".join((" " if r.space else "") + r.text for r in flat[:first])
+        total = len(before) + sum(len(r.text) + r.space for r in flat[first:])
+        if total > size and len(before) > lead:
+            cut = before.find(" ", len(before) - lead)
+            before = "…" + before[cut:] if cut >= 0 else before
+        out.append(Run("equal", before.strip() if before.startswith(" ") else before))
+        room -= len(before)
+        flat = flat[first:]
+    for r in flat:
+        if room <= 0:
+            break
+        text = r.text
+        if len(text) > room:
+            text = text[: max(room - 1, 1)].rstrip() + "…"
+        out.append(Run(r.kind, text, r.space and bool(out)))
+        room -= len(text) + (1 if r.space else 0)
+    if room <= 0 and out and not out[-1].text.endswith("…"):
+        out.append(Run("equal", "…", True))
+    return tuple(out)
 
 
 def mark_unchanged_runs(rows: Sequence[Any]) -> None:

@@ -88,7 +88,8 @@ class _Text:
             lines.append("largest cuts")
             for e in s.largest_cuts:
                 words = _plural(e.removed, "word")
-                lines.append(f"  {e.anchor:>6}  {words:>9}  {e.label}: {visible(e.excerpt)}")
+                quote = self.runs(list(e.excerpt))
+                lines.append(f"  {e.anchor:>6}  {words:>9}  {e.label}: {quote}")
         lines.append("")
         return lines
 
