@@ -112,8 +112,22 @@ def typeset(text: str, width: int = LINE_WIDTH) -> list[str]:
     return lines
 
 
+SPACED = "p{margin:0 0 0.8em}"
+"""Paragraphs set apart by a blank space (a web page's, a report's style)."""
+INDENTED = "p{margin:0} p+p{text-indent:2em}"
+"""Paragraphs set solid, each after the first with its first line indented (a book's style)."""
+PAGE_NUMBER = "<span class=pageNumber></span>"
+PAGE_OF = "Page <span class=pageNumber></span> of <span class=totalPages></span>"
+
+
 def print_pdf(
-    path: Path, paras: list[str] | list[list[str]], *, title: str = TITLE, **pdf: object
+    path: Path,
+    paras: list[str] | list[list[str]],
+    *,
+    title: str = TITLE,
+    css: str = SPACED,
+    footer: str = PAGE_NUMBER,
+    **pdf: object,
 ) -> Path:
     """Print ``paras`` under ``title`` to a Letter PDF with a running head and page numbers.
 
@@ -130,7 +144,7 @@ def print_pdf(
     )
     page_html = (
         "<!doctype html><html lang=en><head><meta charset=utf-8><style>"
-        "body{font:11pt/1.4 serif} p{margin:0 0 0.8em;white-space:nowrap}</style></head>"
+        f"body{{font:11pt/1.4 serif}} p{{white-space:nowrap}} {css}</style></head>"
         f"<body><h1>{html.escape(title)}</h1>{body}</body></html>"
     )
     options: dict[str, object] = {
@@ -139,7 +153,7 @@ def print_pdf(
         "header_template": "<div style='font-size:9pt;width:100%;text-align:center'>"
         f"{html.escape(RUNNING_HEAD)}</div>",
         "footer_template": "<div style='font-size:9pt;width:100%;text-align:center'>"
-        "<span class=pageNumber></span></div>",
+        f"{footer}</div>",
         "margin": {"top": "1in", "bottom": "1in", "left": "1in", "right": "1in"},
     }
     options.update(pdf)

@@ -34,6 +34,16 @@ def test_thirty_paragraphs_on_four_pages_read_as_written(almanac: Path, paras) -
     assert documents.RUNNING_HEAD not in v.text
 
 
+def test_book_style_indented_paragraphs_and_page_of_footer(tmp_path: Path, paras) -> None:
+    """Paragraphs set solid with first-line indents, "Page 2 of 4" at the foot of each page."""
+    path = documents.print_pdf(
+        tmp_path / "book.pdf", paras, css=documents.INDENTED, footer=documents.PAGE_OF
+    )
+    text = load_file(path).text
+    assert text == documents.plain(paras).rstrip("\n")
+    assert "Page" not in text
+
+
 def test_the_pdf_really_has_furniture_breaks_and_hyphens(almanac: Path, paras) -> None:
     """What the reader undoes is in the file: heads, numbers, split words, a split paragraph."""
     from pdfminer.high_level import extract_text
@@ -158,3 +168,10 @@ def test_owner_password_only_is_read_as_a_reader_opens_it(almanac: Path, tmp_pat
     with path.open("wb") as f:
         writer.write(f)
     assert load_file(path).text == load_file(almanac).text
+
+
+def test_text_that_mentions_the_pdf_header_is_still_text(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("Our notes on file formats.\n\nEvery PDF begins with %PDF-1.7 or the like.\n")
+    v = load_file(path)
+    assert v.meta["format"] == "text" and "%PDF-1.7" in v.text

@@ -8,7 +8,8 @@ compared, versioned and reported as if it were what was published.
 
 The stored text is the text: besides removing a byte-order mark and turning CRLF and lone CR
 into LF, plain text is kept exactly as read.  For HTML the stored text is the extracted article,
-one block (heading, paragraph, quotation, list item, preformatted block) per paragraph.
+one block (heading, paragraph, quotation, list item, preformatted block) per paragraph; for
+PDF, DOCX and EPUB, what a reader reads (:mod:`textver.formats`).
 Typography is folded only when texts are compared (:func:`textver.segment.fold`).
 """
 
@@ -258,9 +259,10 @@ def _decode(
 def load_file(
     path: str | Path, *, selector: str | None = None, encoding: str | None = None
 ) -> Version:
-    """Read a plain-text or HTML file of at most :data:`MAX_INPUT_BYTES` (16 MiB).
+    """Read a plain-text, HTML, PDF, DOCX or EPUB file of at most :data:`MAX_INPUT_BYTES`.
 
-    A file is HTML if its suffix is .html/.htm/.xhtml or it starts like an HTML document; then
+    Documents are recognised by content and read by :mod:`textver.formats`.  Otherwise a file
+    is HTML if its suffix is .html/.htm/.xhtml or it starts like an HTML document; then
     its article text is extracted (``selector`` picks the container; plain text ignores it).
     Text must be UTF-8 unless ``encoding`` says otherwise; the label is the file's stem.
     """

@@ -40,7 +40,9 @@ MIME_TYPES = {
 }
 
 PDF_HEADER_WINDOW = 1024
-"""How far into a file ``%PDF-`` may start: PDF readers accept up to 1 KiB of junk before it."""
+"""How far into a file ``%PDF-`` may start (PDF readers accept up to 1 KiB of junk before it);
+past the start it counts only with ``%%EOF`` as near the end, so that a text that merely
+mentions ``%PDF-`` is still read as text."""
 
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 """Most bytes the members of a DOCX or EPUB may unpack to (256 MiB), against ZIP bombs: a book
@@ -57,7 +59,9 @@ def sniff(data: bytes, name: str, *, hint: SourceFormat | None = None) -> Source
     ``hint`` is what the file's name or Content-Type claims; content that contradicts it, or a
     ZIP archive that is no DOCX or EPUB, is refused rather than decoded as text.
     """
-    if b"%PDF-" in data[:PDF_HEADER_WINDOW]:
+    if data.startswith(b"%PDF-") or (
+        b"%PDF-" in data[:PDF_HEADER_WINDOW] and b"%%EOF" in data[-PDF_HEADER_WINDOW:]
+    ):
         return SourceFormat.PDF
     if data.startswith(_OLE_MAGIC):
         raise TextverError(

@@ -56,6 +56,10 @@ SIZE_CHANGE = 0.15
 EOF_WINDOW = 1024
 """How near its end a whole PDF has its ``%%EOF`` marker (readers allow trailing junk)."""
 
+# pdfminer logs what it repairs; with no handler Python would print that to stderr, and an
+# import must say one line or nothing.  An application that configures logging still sees it.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
+
 _PAGE_NUMBER = re.compile(
     r"(?i)[-\u2013\u2014\s]*(?:page\s+)?(?:\d+|[ivxlcdm]+)(?:\s*(?:of|/)\s*\d+)?[-\u2013\u2014\s]*"
 )
@@ -103,8 +107,6 @@ def _pages(data: bytes, name: str) -> list[list[Line]]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextContainer, LTTextLineHorizontal
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-    logging.getLogger("pdfminer").addHandler(logging.NullHandler())  # its warnings are ours
 
     def lines(container: object) -> list[Line]:
         out = []
