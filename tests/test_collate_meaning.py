@@ -301,3 +301,27 @@ def test_words_cut_inside_a_translated_sentence_are_still_marked() -> None:
             for t in u.readings[v.label] or ()
         ]
         assert sorted(seen) == list(range(len(col.segs[v.label].tokens))), v.label
+
+
+def test_two_files_as_tei_are_collated_by_meaning(tmp_path: Path, textver_cmd) -> None:
+    for v in editions()[::2]:
+        (tmp_path / v.source).write_text(v.text, encoding="utf-8")
+    r = textver_cmd("compare", "full.txt", "es.txt", "--format", "tei", "-o", "-", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    ns = {"t": TEI_NS}
+    readings = [
+        {w: " ".join((rdg.text or "").split()) for rdg in app for w in rdg.get("wit").split()}
+        for app in ET.fromstring(r.stdout).iterfind(".//t:app", ns)
+    ]
+    full, es = "#" + witness_id("full"), "#" + witness_id("es")
+    assert {full: FULL[1].split(". ")[0] + ".", es: ES[1].split(". ")[0] + "."} in readings
+    off = textver_cmd(
+        "compare", "full.txt", "es.txt", "--format", "tei", "-o", "-", "--meaning", "off",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert off.returncode == 0, off.stderr
+    off_readings = [
+        {w: " ".join((rdg.text or "").split()) for rdg in app for w in rdg.get("wit").split()}
+        for app in ET.fromstring(off.stdout).iterfind(".//t:app", ns)
+    ]
+    assert not [x for x in off_readings if x.get(full) and x.get(es)]
