@@ -10,6 +10,7 @@ on this machine, whatever its load.  Figures are medians of several interleaved 
     python -m bench.ingest_bench                  # 16 MiB pages, 3 runs each
     python -m bench.ingest_bench --mib 4 --runs 5
     python -m bench.ingest_bench --repo ../main     # another checkout, for comparison
+    python -m bench.ingest_bench --articles         # extractors on tests/data/pages (issue 13)
 """
 
 from __future__ import annotations
@@ -72,14 +73,71 @@ def run_add(path: Path, store: Path, repo: Path) -> tuple[float, int, str]:
     return elapsed, usage.ru_maxrss * 1024, err if proc.returncode else ""
 
 
+def articles() -> None:
+    """Each extractor on our furniture-laden pages: furniture strings kept (of all listed),
+    article paragraphs found whole as blocks, and words of other blocks (the first aside: a
+    headline may stand there).  Run it from another checkout (``cd ../main && python -m
+    bench.ingest_bench --articles``) for that checkout's extractors."""
+    import warnings
+
+    from lxml import etree
+
+    import textver.extract as ex
+
+    def blocks_of(html: str) -> str:  # every block of the markup, nothing dropped
+        return "\n\n".join(ex._blocks(etree.fromstring(html, etree.HTMLParser()), set()))
+
+    def readability(html: str) -> str:
+        from readability import Document  # not a dependency: it pins an old cssselect
+
+        return blocks_of(Document(html).summary(html_partial=True))
+
+    def trafilatura(html: str) -> str:
+        import trafilatura
+
+        return (trafilatura.extract(html, include_comments=False) or "").replace("\n", "\n\n")
+
+    extractors: dict[str, Callable[[str], str]] = {
+        "textver (extract_article)": lambda h: ex.extract_article(h, source="p").text,
+        "textver linear (extract_html)": lambda h: ex.extract_html(h, source="p"),
+        "trafilatura alone": trafilatura,
+        "readability-lxml": readability,
+    }
+    pages = sorted(Path("tests", "data", "pages").glob("*.html"))
+    print(f"{len(pages)} pages of tests/data/pages")
+    print(f"{'extractor':40} {'furniture kept':>13} {'paragraphs':>10} {'other words':>11}")
+    for name, extract in extractors.items():
+        kept = listed = found = wanted = other = 0
+        try:
+            for page in pages:
+                want = page.with_suffix(".txt").read_text("utf-8").strip().split("\n\n")
+                furniture = [f for f in page.with_suffix(".furniture").read_text().split("\n") if f]
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    text = extract(page.read_text("utf-8"))
+                blocks = text.split("\n\n")
+                kept += sum(1 for f in furniture if f in text)
+                listed += len(furniture)
+                found += sum(1 for p in want if p in blocks)
+                wanted += len(want)
+                other += sum(len(b.split()) for b in blocks[1:] if b not in want)
+        except (ImportError, AttributeError) as e:
+            print(f"{name:40} not available ({e})")
+            continue
+        print(f"{name:40} {kept:>5} of {listed:<4} {found:>4} of {wanted:<3} {other:>11}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", action="store_true", help="extractors on our article pages")
     ap.add_argument("--mib", type=float, default=16, help="page size in MiB (default 16)")
     ap.add_argument("--runs", type=int, default=3, help="runs per case (default 3)")
     ap.add_argument(
         "--repo", type=Path, default=REPO, help="checkout whose textver to run (default: this)"
     )
     args = ap.parse_args(argv)
+    if args.articles:
+        return articles()
     size = int(args.mib * 2**20)
     with tempfile.TemporaryDirectory(prefix="textver-ingest-bench-") as tmp:
         paths = {}

@@ -13,6 +13,7 @@ each nested ``<article>`` for its text, or extracting boilerplate one by one, wa
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -62,7 +63,11 @@ def extract_html(html: str | bytes, *, selector: str | None = None, source: str)
     """
     if isinstance(html, bytes):
         html, _, _ = _decode(html, source, html=True, encoding=None, declared=None)
-    doc = _parse(html, source)
+    return _extract_linear(_parse(html, source), selector, source)
+
+
+def _extract_linear(doc: Element | None, selector: str | None, source: str) -> str:
+    """:func:`extract_html` of the parsed page ``doc``."""
     root = _select(doc, selector, source) if selector is not None else doc
     text = ""
     if root is not None and doc is not None:
@@ -374,6 +379,14 @@ trafilatura copies and cleans the tree several times and is not linear on every 
 tag soup; an article page is a few hundred KiB, so this bound costs nothing on real pages and
 keeps ``python -m bench.ingest_bench`` within its 100 bytes per input byte at 16 MiB."""
 
+TRAFILATURA_MAX_ELEMENTS = 25_000
+"""Most elements a page handed to trafilatura may have; a page with more goes to
+:func:`extract_html`.
+
+trafilatura's time and memory grow faster than the page on tag soup (a page of unclosed
+``<p>a``: 5 s and some 500 bytes per byte at 0.25 MiB, 33 s at 1 MiB), while a long news page
+has a few thousand elements.  Counted only up to the limit."""
+
 MIN_ARTICLE_WORDS = 150
 """An article with fewer words of prose than this is "suspiciously little": a directory
 listing, a paywall stub or a cookie wall rather than the text.  It is stored, with a warning.
@@ -447,9 +460,10 @@ def extract_article(html: str, *, selector: str | None = None, source: str) -> A
     With ``selector`` the user has picked the article: its blocks are kept except what is
     furniture by markup (asides, ad and promo boxes, figure captions, share and comment
     sections: see :func:`extract_html`).  Without one, trafilatura finds the article on pages
-    up to :data:`TRAFILATURA_MAX_BYTES`; :func:`extract_html` does when it finds nothing or the
-    page is larger.  Either way, short blocks whose text is furniture
-    (:data:`FURNITURE_TEXT`) are dropped, unless nothing would be left.
+    up to :data:`TRAFILATURA_MAX_BYTES` and :data:`TRAFILATURA_MAX_ELEMENTS`;
+    :func:`extract_html` does when it finds no prose or the page is larger.  Either way, short
+    blocks whose text is furniture (:data:`FURNITURE_TEXT`) are dropped, unless nothing would
+    be left.
     """
     if selector is not None:
         text = extract_html(html, selector=selector, source=source)
@@ -457,15 +471,18 @@ def extract_article(html: str, *, selector: str | None = None, source: str) -> A
     metadata: dict[str, str] = {}
     text = ""
     extractor = Extractor.TRAFILATURA
-    if len(html) <= TRAFILATURA_MAX_BYTES and len(html.encode("utf-8")) <= TRAFILATURA_MAX_BYTES:
-        doc = _parse(html, source)
-        if doc is not None:
-            text, metadata = _trafilatura(doc)
+    doc = _parse(html, source)
+    small = len(html) <= TRAFILATURA_MAX_BYTES and len(html.encode()) <= TRAFILATURA_MAX_BYTES
+    few = doc is not None and _count(doc.iter(), TRAFILATURA_MAX_ELEMENTS + 1) <= (
+        TRAFILATURA_MAX_ELEMENTS
+    )
+    if small and few and doc is not None:
+        text, metadata = _trafilatura(doc)  # drops only furniture from doc
     if not _prose_words(text):  # nothing that reads as prose: a page of links, or tiny
         text = ""
     if not text:
         extractor = Extractor.LINEAR
-        raw = extract_html(html, source=source)
+        raw = _extract_linear(doc, None, source)
         text = _without_furniture(raw) or raw
     return Article(text, extractor, metadata, _warning(text, source))
 
@@ -490,6 +507,7 @@ def _trafilatura(doc: Element) -> tuple[str, dict[str, str]]:
         page = page.replace("\xa0", _NBSP_STANDIN)
     found = trafilatura.bare_extraction(
         page,
+        fast=True,  # its fallbacks (readability, jusText) are quadratic on tag soup
         include_comments=False,
         include_tables=True,
         include_images=False,
@@ -600,6 +618,11 @@ def _warning(text: str, source: str) -> str:
         f"{MIN_ARTICLE_WORDS}): a directory listing, paywall or cookie wall? "
         "Check the stored text, or pick the article with --selector"
     )
+
+
+def _count(items: Iterator[object], limit: int) -> int:
+    """How many ``items`` there are, counted up to ``limit``."""
+    return sum(1 for _ in itertools.islice(items, limit))
 
 
 def _prose_words(text: str) -> int:
