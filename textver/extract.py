@@ -409,11 +409,11 @@ FURNITURE_TEXT: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?i:read more|read also|also read|see also|related|more on)\s*[:|»›>\-–]"),
     # a cookie banner or consent notice
     re.compile(
-        r"(?is)(?=.*\bcookies?\b).*\b(?:accept|consent|agree|partners|personali[sz]e|policy"
-        r"|settings|preferences|continu\w*|experience)\b"
+        r"(?is:(?=.*\bcookies?\b).*\b(?:accept|consent|agree|partners|personali[sz]e|policy"
+        r"|settings|preferences|continu\w*|experience)\b)"
     ),
     # a newsletter sign-up
-    re.compile(r"(?is)(?=.*\bnewsletters?\b).*\b(?:sign up|sign-up|signup|subscribe|inbox)\b"),
+    re.compile(r"(?is:(?=.*\bnewsletters?\b).*\b(?:sign up|sign-up|signup|subscribe|inbox)\b)"),
     # a dateline left without its date: "· Updated 14:05", "Published 3 May, 10:12"
     re.compile(r"(?i:\W*(?:updated|published|posted|last (?:updated|modified))\b)(?=.*\d)"),
     # a byline: "By Ines Varga", "BY JO LEE AND SAM ROE, Reporters"
@@ -427,6 +427,8 @@ FURNITURE_TEXT: tuple[re.Pattern[str], ...] = (
 )
 """Block texts that are page furniture, matched at a block's start (by ``re.match``) in blocks
 of at most :data:`FURNITURE_MAX_WORDS` words, whatever extractor kept them."""
+
+_ANY_FURNITURE = re.compile("|".join(f"(?:{p.pattern})" for p in FURNITURE_TEXT))
 
 PAGE_METADATA = {"title": "title", "author": "author", "date": "date", "sitename": "publication"}
 """trafilatura's page metadata -> the provenance field it fills."""
@@ -600,11 +602,12 @@ def _remove(el: Element) -> None:
 
 def _without_furniture(text: str) -> str:
     """``text`` without its short blocks that are furniture by :data:`FURNITURE_TEXT`."""
-    kept = []
-    for block in text.split("\n\n"):
-        short = len(block.split()) <= FURNITURE_MAX_WORDS
-        if not (short and any(p.match(block) for p in FURNITURE_TEXT)):
-            kept.append(block)
+    furniture = _ANY_FURNITURE.match
+    kept = [
+        block
+        for block in text.split("\n\n")
+        if not (furniture(block) and len(block.split()) <= FURNITURE_MAX_WORDS)
+    ]
     return "\n\n".join(kept)
 
 
@@ -626,11 +629,17 @@ def _count(items: Iterator[object], limit: int) -> int:
 
 
 def _prose_words(text: str) -> int:
-    """The words of ``text`` in lines of at least :data:`PROSE_LINE_WORDS` words.
+    """The words of ``text`` in lines of at least :data:`PROSE_LINE_WORDS` words, counted up
+    to :data:`MIN_ARTICLE_WORDS`.
 
     Only words of letters count (file names, dates, sizes and numbers do not)."""
-    counts = (len(_LETTER_WORD.findall(line)) for line in text.split("\n"))
-    return sum(n for n in counts if n >= PROSE_LINE_WORDS)
+    prose = 0
+    for line in text.split("\n"):
+        if (n := len(_LETTER_WORD.findall(line))) >= PROSE_LINE_WORDS:
+            prose += n
+            if prose >= MIN_ARTICLE_WORDS:  # enough to tell: the rest need not be counted
+                break
+    return prose
 
 
 def _quiet() -> None:
