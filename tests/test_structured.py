@@ -105,3 +105,35 @@ def test_an_unrelated_clause_in_place_stays_deleted_and_inserted() -> None:
     kinds = {(tuple(lk.left), tuple(lk.right)): lk.kind for lk in c.links}
     assert kinds[(5,), ()] == "deleted"
     assert kinds[(), (5,)] == "inserted"
+
+
+def test_a_line_run_into_the_next_paragraph_is_not_reported_as_added() -> None:
+    # The abridgement ran the copyright line into the long notice after it, one sentence:
+    # the line is a small share of that sentence, but every word of it is in the full text.
+    notice = (
+        'Licensed under the Harbour Licence, Version 2.0 (the "Licence"); you may not use '
+        "these plans except in compliance with the Licence, and you may not lend, hire out or "
+        "sell any boat built from them unless every harbour master named in the schedule has "
+        "been told in writing of the sale"
+    )
+    tail = 'Plans distributed under the Licence are distributed on an "AS IS" basis.'
+    full = join(
+        [
+            "APPENDIX: How to apply the Harbour licence to your boat plans.",
+            "To apply the licence, attach the following notice, with your own details.",
+            "Copyright [yyyy] [name of copyright owner]",
+            notice + ". You may obtain a copy of the Licence at the harbour office.",
+            tail,
+        ]
+    )
+    short = join(
+        [
+            "APPENDIX: How to apply the Harbour licence to your boat plans.",
+            "Copyright [yyyy] [name of copyright owner] " + notice + ".",
+            tail,
+        ]
+    )
+    c = compare(Version("full", "f.txt", full), Version("short", "s.txt", short), meaning="off")
+    assert c.stats["inserted_words"] == 0
+    (lk,) = [lk for lk in c.links if 1 in lk.right]
+    assert lk.left == [2, 3]

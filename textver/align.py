@@ -152,6 +152,24 @@ class AlignParams:
     """... and at least this many words: two sentences sharing "the" and "of" are not one
     passage rewritten."""
 
+    verbatim_words: int = 3
+    """A run of this many words of a right sentence found word for word in an unlinked left
+    sentence near its sources, and in none of them, makes that sentence one more source: the
+    sentences an abridgement ran into one ("Copyright [yyyy] [name of copyright owner]" run
+    into the next paragraph) are then all linked, and none of their text is reported added ..."""
+
+    verbatim_new: int = 2
+    """... when its sources lack at least this many of its content features (a sentence
+    that only gained a connective or a swapped word is not searched) ..."""
+
+    verbatim_share: float = 0.5
+    """... when at least this share of that left sentence's runs are in it (an abridgement
+    copies a sentence whole, or cut at a clause; a revision shares a phrase) ..."""
+
+    verbatim_reach: int = 8
+    """... looked for within this many sentences of the sources (an editor condenses
+    neighbouring paragraphs; so the search stays local and linear)."""
+
     gap_band: int = 16
     """In a gap holding more than this many unlinked sentences on either side, a right
     sentence is compared only with the left ones within this many of where it would sit in
@@ -603,6 +621,7 @@ def _link_sentences(
     _drop_scattered_splits(state)
     if not cross:
         _link_gaps(state)
+    _link_verbatim(state)
     return state.links, state.in_place
 
 
@@ -1025,6 +1044,93 @@ def _pair_in_gap(state: LinkState, lefts: range, rights: range, used: bytearray)
         state.scores[j] = weights[k]
         state.in_place.add(j)
         used[i] = 1
+
+
+def _link_verbatim(state: LinkState) -> None:
+    """Give a right sentence the further sources it copies word for word.
+
+    A similarity link names one source, or two neighbouring ones; a sentence an abridgement
+    made of three, or of two a few sentences apart, keeps a run of words that none of its
+    sources explains.  Such a run of AlignParams.verbatim_words words, found in an unlinked
+    left sentence within verbatim_reach sentences of the sources, links that one too (of
+    several, the one holding most such runs; then again for what is still unexplained), if it
+    is in the sources' paragraphs or in one with no counterpart yet.  A right sentence with
+    no source yet (or one only in place, see _link_gaps) is looked for
+    near its neighbours' sources, and needs as many such runs as verbatim_words: one short run
+    in common is what any two sentences of a licence have.
+    """
+    links, p, in_place = state.links, state.params, state.in_place
+    L, R = state.left, state.right
+    n, n_right = p.verbatim_words, len(R.sigs)
+    used = {i for sources in links.values() for i in sources}
+    l_para = L.seg.sentence_paragraph
+    tied = {l_para[i] for i in used}
+    left_runs = functools.lru_cache(maxsize=None)(lambda i: _runs_of(L, i, n))
+    for j in range(n_right):
+        sources = links.get(j)
+        if sources is None or j in in_place:
+            if not R.feats[j]:
+                continue
+            found: list[int] = []
+            near = [i for k in (j - 1, j + 1) if 0 <= k < n_right for i in links.get(k, ())]
+            need = n
+        else:
+            if len(sources) == 1 and L.sigs[sources[0]] == R.sigs[j]:
+                continue
+            if len(R.feats[j].difference(*(L.feats[i] for i in sources))) < p.verbatim_new:
+                continue  # all but a word or so explained: a connective, a swapped word
+            found, near, need = list(sources), sources, 1
+        if not near:
+            continue
+        lo = max(0, min(near) - p.verbatim_reach)
+        hi = min(len(L.sigs), max(near) + p.verbatim_reach + 1)
+        # Sentences of the sources' paragraphs, or of a paragraph with no counterpart: a
+        # paragraph that has its own is not tied to a second one by a few words.
+        own = {l_para[i] for i in near}
+        free = [
+            i
+            for i in range(lo, hi)
+            if i not in used and (l_para[i] in own or l_para[i] not in tied)
+        ]
+        if not free:
+            continue
+        unexplained = _runs_of(R, j, n).difference(*(left_runs(i) for i in found))
+        added = []
+        while unexplained:
+            # A sentence of more runs than twice those unexplained cannot have half of its
+            # runs among them (its word count bounds its runs): not looked at.
+            most = 2 * len(unexplained) + n - 1
+            best, neg_i = max(
+                (
+                    (shared, -i)
+                    for i in free
+                    if i not in used and L.words[i] <= most
+                    for r in (left_runs(i),)
+                    if (shared := len(unexplained & r)) >= p.verbatim_share * len(r)
+                ),
+                default=(0, 0),
+            )
+            if best < need:
+                break
+            added.append(-neg_i)
+            used.add(-neg_i)
+            unexplained -= left_runs(-neg_i)
+            need = 1
+        if added:
+            if j in in_place:
+                in_place.discard(j)
+                used.difference_update(links[j])
+                found = []
+            links[j] = sorted(found + added)
+
+
+def _runs_of(side: _Side, s: int, n: int) -> set[tuple[str, ...]]:
+    """The runs of ``n`` consecutive words (punctuation skipped) of sentence ``s``."""
+    rng = side.seg.sentence_tokens[s]
+    words = list(
+        compress(side.seg.keys[rng.start : rng.stop], side.seg.is_word[rng.start : rng.stop])
+    )
+    return set(zip(*(words[k:] for k in range(n)), strict=False))
 
 
 def _plain_source(L: _Side, R: _Side, j: int, lo: int, hi: int, p: AlignParams) -> int | None:
