@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from textver.align import DisjointSets, feature_table, features
-from textver.compare import Comparison, build, without_cycle_collector
+from textver.compare import Comparison, build, without_cycle_collector, work_dict
 from textver.diff import EQUAL, INSERT
 from textver.errors import TextverError
 from textver.meaning import MODES, TRANSLATED
@@ -70,6 +70,7 @@ class Collation:
         return {
             "format": FORMAT,
             "version": FORMAT_VERSION,
+            **work_dict(self.work),
             "base": self.base.label,
             "editions": [
                 {

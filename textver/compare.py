@@ -166,6 +166,7 @@ class Comparison:
         return {
             "format": FORMAT,
             "version": FORMAT_VERSION,
+            **work_dict(self.work),
             "left": _side(self.left, self.left_seg),
             "right": _side(self.right, self.right_seg),
             **({"meaning": self.meaning} if self.meaning else {}),
@@ -261,6 +262,15 @@ class Comparison:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _dumps = _ENCODER.encode  # the compact JSON textver writes (json's C encoder)
 _string = encode_basestring  # a string as that encoder writes it
+
+
+def work_dict(work: WorkInfo | None) -> dict:
+    """The optional ``work`` member of the JSON: the stored work the result is of (its name,
+    and its title, author and original language where the store has them); {} without one."""
+    if work is None:
+        return {}
+    fields = ("name", "title", "author", "language")
+    return {"work": {k: getattr(work, k) for k in fields if getattr(work, k)}}
 
 
 def _side(version: Version, seg: Segmented) -> dict:

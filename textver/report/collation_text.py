@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from textver.collate import Collation
+from textver.report.model import work_of
 from textver.visible import visible
 
 
@@ -19,13 +20,17 @@ def render_collation_text(col: Collation, *, color: bool) -> str:
     shown = {x: visible(x) for x in labels}
     width = max(8, *(len(x) for x in shown.values()))
     base = shown[col.base.label]
-    lines = [f"Collation of {len(labels)} editions against base {base!r}", ""]
+    work = work_of(col)
+    lines = [f"Collation of {len(labels)} editions against base {base!r}"]
+    if work and (work.title or work.author):
+        lines.append(visible(f"  of {work.heading}"))
+    lines.append("")
     for v in col.editions:
         seg = col.segs[v.label]
         where = visible(", ".join(x for x in (v.meta.get("publication"), v.meta.get("date")) if x))
         lines.append(
-            f"  {shown[v.label]:<{width}}  {seg.word_count:>7} words"
-            f"  {len(seg.paragraphs):>5} paragraphs" + (f"  ({where})" if where else "")
+            f"  {shown[v.label]:<{width}}  {seg.word_count:>9,} words"
+            f"  {len(seg.paragraphs):>6,} paragraphs" + (f"  ({where})" if where else "")
         )
     lines += ["", "Share of the row edition's words kept by the column edition:", ""]
     header = " " * (width + 2) + "".join(f"{shown[x]:>{width + 2}}" for x in labels)
@@ -48,6 +53,6 @@ def render_collation_text(col: Collation, *, color: bool) -> str:
         )
         for v in col.others
     ]
-    lines += ["", f"Paragraph rows: {len(col.rows)}"]
-    lines += [f"  {shown[label]}: lacks {n} of the base's passages" for label, n in missing]
+    lines += ["", f"Paragraph rows: {len(col.rows):,}"]
+    lines += [f"  {shown[label]}: lacks {n:,} of the base's passages" for label, n in missing]
     return "\n".join(lines) + "\n"

@@ -59,6 +59,8 @@ class _Text:
         r, s = self.r, self.r.summary
         st = s.stats
         lines = [self.style(visible(f"{r.left.label} → {r.right.label}"), bold=True)]
+        if r.work and (r.work.title or r.work.author):
+            lines.append(visible(f"  of {r.work.heading}"))
         for name, side in (("left ", r.left), ("right", r.right)):
             lines.append(
                 f"  {name} {visible(side.label)}  {visible(side.source)}  "
