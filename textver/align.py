@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, pairwise
-from operator import itemgetter, neg
+from operator import itemgetter, lt, neg
 from typing import Generic, TypeVar
 
 from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
@@ -1311,6 +1311,12 @@ def _mark_moves(links: list[Link]) -> None:
     that chain holds text that travelled, whether a whole paragraph moved or a sentence moved
     within it.  So when nothing is flagged, the kept words read in the same order on both sides.
     """
+    runs = [op for lk in links for sl in lk.sentences for op in sl.ops if op[0] == EQUAL]
+    # The common case, checked without building the points: runs already in order on both
+    # sides (as heaviest_chain would find, taking them all).
+    a0, b0 = [op[1] for op in runs], [op[3] for op in runs]
+    if all(map(lt, a0, a0[1:])) and all(map(lt, b0, b0[1:])) and all(op[2] > op[1] for op in runs):
+        return
     points = sorted(
         (op[1], op[3], op[2] - op[1], n)
         for n, lk in enumerate(links)
@@ -1318,8 +1324,6 @@ def _mark_moves(links: list[Link]) -> None:
         for op in sl.ops
         if op[0] == EQUAL
     )
-    if not points:
-        return
     in_place = heaviest_chain([(p[0], p[1]) for p in points], [p[2] for p in points])
     if len(in_place) == len(points):
         return  # every run in place

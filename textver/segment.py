@@ -288,13 +288,11 @@ _BULK_BELOW = 400
 def _with_inner_end(text: str, p_starts: array, p_ends: array) -> list[int]:
     """The paragraphs (sorted) holding a candidate sentence end before their own end: only
     those can hold more than one sentence (a boundary is such an end followed by more)."""
-    found = set()
-    for m in _END.finditer(text):
-        end = m.end()
-        p = bisect_right(p_starts, end) - 1
-        if end < p_ends[p]:
-            found.add(p)
-    return sorted(found)
+    # A candidate end is punctuation, so it lies inside one paragraph and ends at or before
+    # that paragraph's end: the ends that are no paragraph's end are the inner ones.
+    inner = set(map(re.Match.end, _END.finditer(text)))
+    inner.difference_update(p_ends)
+    return sorted({bisect_right(p_starts, end) - 1 for end in inner})
 
 
 def _interleaved(evens: array, odds: array) -> array:
