@@ -169,3 +169,22 @@ def test_warning_is_a_python_warning_for_library_callers(tmp_path: Path) -> None
     path.write_text(PAYWALL, "utf-8")
     with pytest.warns(TextverWarning, match="stub.html: warning: "):
         load_file(path)
+
+
+SHORT_PARAGRAPHS = [
+    "By Tuesday, the mill was grinding again.",
+    "She baked cookies and accepted the prize.",
+    "Published in 1859, the book sold out in a day.",
+    "The photograph: a mill at dusk, its wheel still.",
+    "Share the flour, the miller said.",
+]
+
+
+def test_short_paragraphs_that_only_resemble_furniture_are_kept() -> None:
+    story = expected("news")
+    paragraphs = story[:4] + SHORT_PARAGRAPHS + story[4:]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = f"<html><body><article>{body}</article></body></html>"
+    text = extract_article(page, source="p.html").text
+    for paragraph in SHORT_PARAGRAPHS:
+        assert paragraph in text.split("\n\n")

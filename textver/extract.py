@@ -403,23 +403,33 @@ FURNITURE_MAX_WORDS = 40
 an article's own paragraph that mentions cookies or a newsletter is longer than page
 furniture saying the same."""
 
+# a byline, a dateline or a credit is no sentence: it does not end like one
+_NO_SENTENCE = r"""(?!.*[.!?]["'”’)]*\s*$)"""
 FURNITURE_TEXT: tuple[re.Pattern[str], ...] = (
     FURNITURE_LABEL,
     # "READ MORE: <headline>", "See also | <headline>"
     re.compile(r"(?i:read more|read also|also read|see also|related|more on)\s*[:|»›>\-–]"),
     # a cookie banner or consent notice
     re.compile(
-        r"(?is:(?=.*\bcookies?\b).*\b(?:accept|consent|agree|partners|personali[sz]e|policy"
-        r"|settings|preferences|continu\w*|experience)\b)"
+        r"(?is:.*?(?:\b(?:uses?|using|accept|allow|manage|our|about|store)\s+(?:\w+\s+)?cookies\b"
+        r"|\bcookies?\s+(?:policy|settings|preferences|notice|consent)\b"
+        r"|\bcookies\s+(?:and\s+\w+\s+)?to\s+(?:improve|personali[sz]e|deliver|measure)\b))"
     ),
     # a newsletter sign-up
     re.compile(r"(?is:(?=.*\bnewsletters?\b).*\b(?:sign up|sign-up|signup|subscribe|inbox)\b)"),
     # a dateline left without its date: "· Updated 14:05", "Published 3 May, 10:12"
-    re.compile(r"(?i:\W*(?:updated|published|posted|last (?:updated|modified))\b)(?=.*\d)"),
+    re.compile(
+        r"(?i:\W*(?:updated|published|posted|last (?:updated|modified))\b)(?=.*\d)" + _NO_SENTENCE
+    ),
     # a byline: "By Ines Varga", "BY JO LEE AND SAM ROE, Reporters"
-    re.compile(r"(?:By|BY)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*(?:,|\||$|and\b)"),
+    re.compile(
+        r"(?:By|BY)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*(?:,|\||$|and\b)" + _NO_SENTENCE
+    ),
     # a photo caption's credit, wherever it stands in the caption
-    re.compile(r"(?i:.*\b(?:photo(?:graph)?|picture|image|illustration)s?(?: credit)?\s*[:©])"),
+    re.compile(
+        r"(?i:.*\b(?:photo(?:graph)?|picture|image|illustration)s?(?: credit)?\s*[:©])"
+        + _NO_SENTENCE
+    ),
     # a call to action
     re.compile(r"(?i:sign up|sign in|log in|register|subscribe(?: now)?|get the app)\W*$"),
     # share buttons' text
