@@ -61,6 +61,7 @@ def test_selector_still_drops_ads_captions_and_promos() -> None:
     for piece in ("Advertisement", "Buy cheap flights", "Photo: Ivo Brannagh", "READ MORE"):
         assert piece not in article
     assert "Harbour town votes to rebuild its tide mill" in article  # the user's pick is kept
+    assert v.meta["author"] == "Mara Quillfeather"  # metadata is read whatever the selector
 
 
 def test_selector_drops_an_ad_box_known_only_by_its_label() -> None:

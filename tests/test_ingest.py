@@ -286,7 +286,13 @@ def test_selector_picks_the_container() -> None:
         "\u201cThe wheel never stopped for want of water,\u201d wrote the last miller.\n\n"
         "\u201cOnly for want of corn.\u201d"
     )
-    assert v.meta == {"format": "html", "selector": "article blockquote", "extractor": "textver"}
+    assert v.meta == {
+        "format": "html",
+        "selector": "article blockquote",
+        "extractor": "textver",
+        "title": "The Tide Mill of Orrin Bay",
+        "from_page": "title",
+    }
 
 
 def test_selector_can_choose_what_the_heuristic_drops() -> None:

@@ -445,6 +445,8 @@ PAGE_METADATA = {"title": "title", "author": "author", "date": "date", "sitename
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LETTER_WORD = re.compile(r"(?<!\S)[\"'“‘(]*[^\W\d_]+(?:['’-][^\W\d_]+)*[.,;:!?\"'”’)]*(?!\S)")
+# dates from the page's markup only, never guessed from its text
+_DATE_CONFIG = {"extensive_search": False, "original_date": True}
 _NBSP_STANDIN = "\ue000"  # a private-use character: no page's text
 # trafilatura's XML tags -> the HTML tags _blocks reads (others are inline)
 _TRAFILATURA_TAGS = {"head": "h2", "item": "li", "list": "ul", "quote": "blockquote"}
@@ -471,15 +473,12 @@ def extract_article(html: str, *, selector: str | None = None, source: str) -> A
 
     With ``selector`` the user has picked the article: its blocks are kept except what is
     furniture by markup (asides, ad and promo boxes, figure captions, share and comment
-    sections: see :func:`extract_html`).  Without one, trafilatura finds the article on pages
-    up to :data:`TRAFILATURA_MAX_BYTES` and :data:`TRAFILATURA_MAX_ELEMENTS`;
-    :func:`extract_html` does when it finds no prose or the page is larger.  Either way, short
-    blocks whose text is furniture (:data:`FURNITURE_TEXT`) are dropped, unless nothing would
-    be left.
+    sections: see :func:`extract_html`); the page's metadata is read all the same.  Without
+    one, trafilatura finds the article on pages up to :data:`TRAFILATURA_MAX_BYTES` and
+    :data:`TRAFILATURA_MAX_ELEMENTS`; :func:`extract_html` does when it finds no prose or the
+    page is larger.  Either way, short blocks whose text is furniture (:data:`FURNITURE_TEXT`)
+    are dropped, unless nothing would be left.
     """
-    if selector is not None:
-        text = extract_html(html, selector=selector, source=source)
-        return Article(text, Extractor.LINEAR, warning=_warning(text, source))
     metadata: dict[str, str] = {}
     text = ""
     extractor = Extractor.TRAFILATURA
@@ -488,6 +487,15 @@ def extract_article(html: str, *, selector: str | None = None, source: str) -> A
     few = doc is not None and _count(doc.iter(), TRAFILATURA_MAX_ELEMENTS + 1) <= (
         TRAFILATURA_MAX_ELEMENTS
     )
+    if selector is not None:
+        text = _extract_linear(doc, selector, source)
+        if small and few and doc is not None:
+            import trafilatura
+
+            _quiet()
+            page = etree.tostring(doc, method="html", encoding="unicode")
+            metadata = _metadata(trafilatura.extract_metadata(page, date_config=_DATE_CONFIG))
+        return Article(text, Extractor.LINEAR, metadata, _warning(text, source))
     if small and few and doc is not None:
         text, metadata = _trafilatura(doc)  # drops only furniture from doc
     if not _prose_words(text):  # nothing that reads as prose: a page of links, or tiny
@@ -524,7 +532,7 @@ def _trafilatura(doc: Element) -> tuple[str, dict[str, str]]:
         include_tables=True,
         include_images=False,
         with_metadata=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
+        date_extraction_params=_DATE_CONFIG,
     )
     if found is None or found.body is None:
         return "", {}
@@ -532,11 +540,7 @@ def _trafilatura(doc: Element) -> tuple[str, dict[str, str]]:
     for el in body.iter():
         if isinstance(el.tag, str):
             el.tag = _TRAFILATURA_TAGS.get(el.tag, el.tag)
-    metadata = {}
-    for attribute, name in PAGE_METADATA.items():
-        value = " ".join(str(getattr(found, attribute, None) or "").split())
-        if value and (name != "date" or _DATE.fullmatch(value)):
-            metadata[name] = value
+    metadata = _metadata(found)
     text = "\n\n".join(_blocks(body, set()))
     if keep_nbsp:
         text = text.replace(_NBSP_STANDIN, "\xa0")
@@ -597,6 +601,16 @@ def _trim_edges(blocks: list[str], page_blocks: Iterator[str], title: str) -> li
     return [b for i, b in enumerate(blocks) if i not in dropped or b == title]
 
 
+def _metadata(found: object) -> dict[str, str]:
+    """The provenance fields (:data:`PAGE_METADATA`) of trafilatura's document ``found``."""
+    metadata = {}
+    for attribute, name in PAGE_METADATA.items():
+        value = " ".join(str(getattr(found, attribute, None) or "").split())
+        if value and (name != "date" or _DATE.fullmatch(value)):
+            metadata[name] = value
+    return metadata
+
+
 def _remove(el: Element) -> None:
     """Remove ``el`` and what it holds from its tree, keeping its tail text in place."""
     parent = el.getparent()
@@ -645,6 +659,8 @@ def _prose_words(text: str) -> int:
     Only words of letters count (file names, dates, sizes and numbers do not)."""
     prose = 0
     for line in text.split("\n"):
+        if line.count(" ") < PROSE_LINE_WORDS - 1:  # too few words, whatever they are
+            continue
         if (n := len(_LETTER_WORD.findall(line))) >= PROSE_LINE_WORDS:
             prose += n
             if prose >= MIN_ARTICLE_WORDS:  # enough to tell: the rest need not be counted
