@@ -17,7 +17,8 @@ import pytest
 from tests.conftest import REPO
 from tests.texts import HARBOUR, join
 from textver.compare import compare
-from textver.meaning import TRANSLATED, EmbeddingCache, Encoder
+from textver.diff import TRANSLATED
+from textver.meaning import EmbeddingCache, Encoder
 from textver.segment import segment
 from textver.version import Version
 

@@ -6,7 +6,7 @@ import re
 
 from tests.texts import darwin_dir, join
 from textver.compare import Comparison, compare
-from textver.report.model import build
+from textver.report.model import report_model
 from textver.report.text import render_text
 from textver.version import Version
 
@@ -53,7 +53,7 @@ def keeper() -> Comparison:
 
 
 def test_crafted_pair_gives_every_kind_of_change() -> None:
-    report = build(keeper())
+    report = report_model(keeper())
     labels = [e.label for e in report.edits]
     assert labels == [
         "shortened sentence",
@@ -75,7 +75,7 @@ def test_split_merged_expanded_and_added() -> None:
     right[4] = LEFT_KEEPER[4] + " The boatman was paid in tobacco and salted cod."
     right[6:8] = [f"{LEFT_KEEPER[6]} {LEFT_KEEPER[7]}"]  # two paragraphs become one
     c = compare(Version("a", "a", join(LEFT_KEEPER)), Version("b", "b", join(right)))
-    report = build(c)
+    report = report_model(c)
     assert [e.label for e in report.edits] == [
         "split",
         "expanded sentence",
@@ -98,7 +98,7 @@ def test_edited_move_counts_its_words_once() -> None:
     right = [*RIGHT_KEEPER]
     right[3] = right[3].replace("finally automated", "automated")  # the moved paragraph
     c = compare(Version("a", "a", join(LEFT_KEEPER)), Version("b", "b", join(right)))
-    report = build(c)
+    report = report_model(c)
     assert [e.label for e in report.edits][-2:] == ["moved", "shortened sentence"]
     assert [e.removed for e in report.edits][-2:] == [0, 1]
     assert sum(e.removed for e in report.edits) == c.stats["removed_words"]
@@ -108,12 +108,12 @@ def test_edited_move_counts_its_words_once() -> None:
 
 
 def test_anchors_are_stable_for_the_same_inputs() -> None:
-    first = [(e.anchor, e.label, e.pos) for e in build(keeper()).edits]
-    assert first == [(e.anchor, e.label, e.pos) for e in build(keeper()).edits]
+    first = [(e.anchor, e.label, e.pos) for e in report_model(keeper()).edits]
+    assert first == [(e.anchor, e.label, e.pos) for e in report_model(keeper()).edits]
 
 
 def test_move_is_linked_both_ways() -> None:
-    rows = build(keeper()).rows
+    rows = report_model(keeper()).rows
     moved = [r for r in rows if r.moved]
     markers = [r for r in rows if r.kind == "moved here"]
     assert len(moved) == 1 and len(markers) == 1
@@ -132,7 +132,7 @@ def test_added_sentence_reads_after_the_sentence_it_follows() -> None:
         "Alpha comes first here. Delta is wholly new text. Beta follows it closely. "
         "Gamma ends it all.",
     )
-    row = build(compare(left, right)).rows[0]
+    row = report_model(compare(left, right)).rows[0]
     texts = [" ".join(r.text for r in g.runs) for g in row.left[0].groups]
     assert texts == [
         "Alpha comes first here.",
@@ -210,7 +210,7 @@ def test_darwin_text_report_figures() -> None:
     right = Version("1872", "1872.txt", (d / "1872.txt").read_text(encoding="utf-8"))
     c = compare(left, right)
     stats = c.stats
-    report = build(c)
+    report = report_model(c)
     assert report.summary.stats == stats
     assert report.summary.kept_words == stats["left_words"] - stats["removed_words"]
     # Every removed word is in exactly one change, so the changes add up to the total.

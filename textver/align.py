@@ -21,6 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from itertools import accumulate, chain, compress, pairwise
 from operator import itemgetter, lt, neg
 from typing import Generic, TypeVar
@@ -343,6 +344,27 @@ class _Side:
         return self.seg.keys[rng.start : rng.stop]
 
 
+class LinkKind(StrEnum):
+    """What became of a record's paragraphs (``Link.kind``) or of a sentence group's sentences
+    (``SentenceLink.kind``, never SPLIT or MERGED: a group's shape is its sentence counts)."""
+
+    EQUAL = "equal"
+    CHANGED = "changed"
+    DELETED = "deleted"  # left only
+    INSERTED = "inserted"  # right only
+    SPLIT = "split"  # one left paragraph in several right ones
+    MERGED = "merged"  # several left paragraphs in one right one (or fewer)
+    TRANSLATED = "translated"  # linked by meaning across languages, no word diff
+
+
+class Method(StrEnum):
+    """How a sentence group was linked, recorded once the meaning stage has run."""
+
+    IDENTICAL = "identical"  # the same words
+    WORDS = "words"  # by shared words (its similarity by meaning measured where it was needed)
+    MEANING = "meaning"  # by meaning, where the words alone could not link it
+
+
 @dataclass(slots=True)
 class SentenceLink:
     """A group of left sentences and the right sentences made from them (either may be empty).
@@ -355,9 +377,9 @@ class SentenceLink:
 
     left: list[int]
     right: list[int]
-    kind: str  # equal | changed | deleted | inserted | translated
+    kind: LinkKind  # EQUAL | CHANGED | DELETED | INSERTED | TRANSLATED
     ops: list[Opcode]
-    method: str | None = None
+    method: Method | None = None
     similarity: float | None = None
 
 
@@ -367,7 +389,7 @@ class Link:
 
     left: list[int]
     right: list[int]
-    kind: str  # equal | changed | deleted | inserted | split | merged | translated
+    kind: LinkKind
     moved: bool
     similarity: float
     sentences: list[SentenceLink]
@@ -1361,8 +1383,8 @@ def _build_links(
                 and l_sigs[i] == r_sigs[j]
             ):
                 ops: list[Opcode] = [(EQUAL, lt[2 * i], lt[2 * i + 1], rt[2 * j], rt[2 * j + 1])]
-                sentence = SentenceLink([i], [j], "equal", ops)
-                out.append(Link(ps, qs, "equal", False, 1.0, [sentence]))
+                sentence = SentenceLink([i], [j], LinkKind.EQUAL, ops)
+                out.append(Link(ps, qs, LinkKind.EQUAL, False, 1.0, [sentence]))
                 continue
         out.append(_build_link(left, right, L, R, ps, qs, sent_links, params, in_place))
     return out
@@ -1414,7 +1436,8 @@ def _build_link(
             ops = _absolute(diff_tokens(_keys(left, a), _keys(right, b)), a, b)
         same = all(op[0] == EQUAL for op in ops)
         equal_words += sum(sum(left.is_word[op[1] : op[2]]) for op in ops if op[0] == EQUAL)
-        sentences.append(SentenceLink(ls, rs, "equal" if same else "changed", ops))
+        kind = LinkKind.EQUAL if same else LinkKind.CHANGED
+        sentences.append(SentenceLink(ls, rs, kind, ops))
     if len(groups) < len(l_sents) and len(groups) < len(r_sents):
         pairs = {j: sent_links[j][0] for j in r_sents if j in in_place}
         for sl, kept in _gap_groups(left, right, l_sents, r_sents, groups, params, pairs):
@@ -1427,14 +1450,14 @@ def _build_link(
         if s not in group_of_left:
             rng = left.sentence_tokens[s]
             sentences.append(
-                SentenceLink([s], [], "deleted", [(DELETE, rng.start, rng.stop, 0, 0)])
+                SentenceLink([s], [], LinkKind.DELETED, [(DELETE, rng.start, rng.stop, 0, 0)])
             )
     linked_r = {j for _, rs in groups for j in rs}
     for s in r_sents:
         if s not in linked_r:
             rng = right.sentence_tokens[s]
             sentences.append(
-                SentenceLink([], [s], "inserted", [(INSERT, 0, 0, rng.start, rng.stop)])
+                SentenceLink([], [s], LinkKind.INSERTED, [(INSERT, 0, 0, rng.start, rng.stop)])
             )
     if groups and len(sentences) > len(groups):
         equal_words += _absorb_neighbours(left, right, sentences, params)
@@ -1444,13 +1467,14 @@ def _build_link(
     rw = sum(R.words[s] for s in r_sents)
     similarity = 2 * equal_words / (lw + rw) if lw + rw else 1.0
     if not qs:
-        kind = "deleted"
+        kind = LinkKind.DELETED
     elif not ps:
-        kind = "inserted"
+        kind = LinkKind.INSERTED
     elif len(ps) == 1 and len(qs) == 1:
-        kind = "equal" if all(sl.kind == "equal" for sl in sentences) else "changed"
+        same = all(sl.kind == LinkKind.EQUAL for sl in sentences)
+        kind = LinkKind.EQUAL if same else LinkKind.CHANGED
     else:
-        kind = "merged" if len(ps) >= len(qs) else "split"
+        kind = LinkKind.MERGED if len(ps) >= len(qs) else LinkKind.SPLIT
     return Link(ps, qs, kind, False, round(similarity, 4), sentences)
 
 
@@ -1507,7 +1531,7 @@ def _diffed(
     b = _joined([right.sentence_tokens[s] for s in rs])
     ops = _absolute(diff_tokens(_keys(left, a), _keys(right, b)), a, b)
     kept = sum(sum(left.is_word[op[1] : op[2]]) for op in ops if op[0] == EQUAL)
-    return SentenceLink(ls, rs, "changed", ops), kept
+    return SentenceLink(ls, rs, LinkKind.CHANGED, ops), kept
 
 
 def _kept_enough(
@@ -1557,7 +1581,7 @@ def _absorb_neighbours(
                 best, best_gain = (g, joined[0]), gain
         if best is not None:
             g, new = best
-            g.left, g.right, g.kind, g.ops = new.left, new.right, "changed", new.ops
+            g.left, g.right, g.kind, g.ops = new.left, new.right, LinkKind.CHANGED, new.ops
             group_of[side, s] = g
             sl.left, sl.right = [], []
             gained += best_gain

@@ -21,6 +21,7 @@ import click
 
 from textver import __version__
 from textver.errors import TextverError
+from textver.meaning import Mode
 from textver.provenance import FIELDS, WORK_FIELDS, ordered, parse_ref
 from textver.render import NAMES as FORMAT_NAMES
 from textver.store import DEFAULT_STORE, Edition, Store, check_date, check_name, write_atomic
@@ -481,8 +482,8 @@ def _label_list(values: tuple[str, ...]) -> list[str]:
 @click.option("--strict", is_flag=True, help="Count typographic differences (quotes, dashes).")
 @click.option(
     "--meaning",
-    type=click.Choice(["auto", "on", "off"]),
-    default="auto",
+    type=click.Choice([m.value for m in Mode]),  # plain strings: click takes an enum by name
+    default=Mode.AUTO.value,
     show_default=True,
     help="Link sentences by meaning: where words do not decide and across languages (auto), "
     "also for weakly linked sentences (on), or never (off).",

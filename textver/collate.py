@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from textver.align import DisjointSets, feature_table, features
-from textver.compare import Comparison, build, without_cycle_collector, work_dict
-from textver.diff import EQUAL, INSERT
+from textver.compare import Comparison, compare_segmented, without_cycle_collector, work_dict
+from textver.diff import EQUAL, INSERT, TRANSLATED
 from textver.errors import TextverError
-from textver.meaning import MODES, TRANSLATED
+from textver.meaning import MODES, Mode
 from textver.provenance import WorkInfo
 from textver.segment import Segmented, segment
 from textver.version import Version
@@ -58,7 +58,7 @@ class Collation:
     pairs: list[Comparison]
     rows: list[Row] = field(default_factory=list)
     strict: bool = False
-    meaning: str = "auto"  # as in textver.compare.compare, for every pair compared
+    meaning: str = Mode.AUTO  # as in textver.compare.compare, for every pair compared
     work: WorkInfo | None = None  # the stored work the editions are of, for reports
 
     @property
@@ -98,7 +98,7 @@ class Collation:
         by_label = {v.label: v for v in self.editions}
         for i, a in enumerate(labels):
             for b in labels[i + 1 :]:
-                pair = known.get((a, b)) or build(
+                pair = known.get((a, b)) or compare_segmented(
                     by_label[a],
                     by_label[b],
                     self.segs[a],
@@ -234,7 +234,7 @@ class Collation:
     def _translations(self) -> list[dict[int, tuple[int, int, int, int]]]:
         """Per pair: base token -> the translated sentence group ``(a0, a1, b0, b1)`` holding
         it (base tokens ``a0:a1``, the other edition's ``b0:b1``), for groups linked across
-        languages (textver.meaning.TRANSLATED)."""
+        languages (textver.diff.TRANSLATED)."""
         out = []
         for pair in self.pairs:
             m: dict[int, tuple[int, int, int, int]] = {}
@@ -275,7 +275,7 @@ def collate(
     *,
     base: str | None = None,
     strict: bool = False,
-    meaning: str = "auto",
+    meaning: str = Mode.AUTO,
 ) -> Collation:
     """Collate ``versions`` against the edition labelled ``base`` (default: the first given).
 
@@ -304,7 +304,8 @@ def collate(
         base_v = matches[0]
     others = [v for v in versions if v is not base_v]
     pairs = [
-        build(base_v, o, segs[base_v.label], segs[o.label], strict, meaning=meaning) for o in others
+        compare_segmented(base_v, o, segs[base_v.label], segs[o.label], strict, meaning=meaning)
+        for o in others
     ]
     col = Collation(base_v, others, segs, pairs, strict=strict, meaning=meaning)
     col.rows = _rows(col)

@@ -21,9 +21,9 @@ from json.encoder import encode_basestring
 from operator import sub
 
 from textver.align import DEFAULT_PARAMS, AlignParams, Link, SentenceLink, align
-from textver.diff import DELETE, EQUAL, INSERT
+from textver.diff import DELETE, EQUAL, INSERT, TRANSLATED, Op
 from textver.language import detect, language_of, recorded
-from textver.meaning import MODES, TRANSLATED, Stage
+from textver.meaning import MODES, Mode, Stage
 from textver.provenance import WorkInfo
 from textver.segment import Segmented, segment
 from textver.version import Version
@@ -47,7 +47,7 @@ SAME_TEXT_MIN_WORDS = 3
 class Change:
     """A run of words on one side with no counterpart on the other, within one paragraph."""
 
-    op: str  # "delete" (left offsets) | "insert" (right offsets)
+    op: Op  # DELETE (left offsets) | INSERT (right offsets)
     start: int
     end: int
     words: int
@@ -99,11 +99,11 @@ class Comparison:
         Each is a maximal run of unmatched tokens inside one paragraph, so changes never overlap
         and a renderer can place each within its paragraph.
         """
-        out = self._runs("delete", self.left_seg, self.deleted_tokens)
-        return out + self._runs("insert", self.right_seg, self.inserted_tokens)
+        out = self._runs(DELETE, self.left_seg, self.deleted_tokens)
+        return out + self._runs(INSERT, self.right_seg, self.inserted_tokens)
 
     @staticmethod
-    def _runs(op: str, seg: Segmented, flags: bytearray) -> list[Change]:
+    def _runs(op: Op, seg: Segmented, flags: bytearray) -> list[Change]:
         runs: list[Change] = []
         # Runs over the whole text, cut where they cross into another paragraph: a long text
         # with few changes is not walked paragraph by paragraph.
@@ -131,8 +131,8 @@ class Comparison:
     @cached_property
     def stats(self) -> dict[str, int | float]:
         lw, rw = self.left_seg.word_count, self.right_seg.word_count
-        removed = sum(c.words for c in self.changes if c.op == "delete")
-        inserted = sum(c.words for c in self.changes if c.op == "insert")
+        removed = sum(c.words for c in self.changes if c.op == DELETE)
+        inserted = sum(c.words for c in self.changes if c.op == INSERT)
         return {
             "left_words": lw,
             "right_words": rw,
@@ -175,7 +175,7 @@ class Comparison:
     def _tail(self) -> dict:
         return {
             "changes": [
-                {"op": c.op, ("left" if c.op == "delete" else "right"): [c.start, c.end]}
+                {"op": c.op, ("left" if c.op == DELETE else "right"): [c.start, c.end]}
                 for c in self.changes
             ],
             "stats": self.stats,
@@ -239,22 +239,22 @@ class Comparison:
             ],
         }
 
-    def pieces(self, sl: SentenceLink) -> list[tuple[str, str]]:
-        """The sentence group as one run of text: ``(kind, text)`` pieces, kind in
-        ``equal``/``delete``/``insert``; equal text is taken from the left side, and so is a
+    def pieces(self, sl: SentenceLink) -> list[tuple[Op, str]]:
+        """The sentence group as one run of text: ``(kind, text)`` pieces, kind EQUAL, DELETE
+        or INSERT; equal text is taken from the left side, and so is a
         group linked across languages (its right text is the right side's own sentences).
 
         This is the single place that turns token runs back into readable text for the inline
         views of every renderer.
         """
-        out: list[tuple[str, str]] = []
+        out: list[tuple[Op, str]] = []
         lt, rt = self.left_seg.tokens, self.right_seg.tokens
         ltext, rtext = self.left.text, self.right.text
         for op, a0, a1, b0, b1 in sl.ops:
             if op == INSERT:
-                out.append(("insert", rtext[rt.start(b0) : rt.end(b1 - 1)]))
+                out.append((INSERT, rtext[rt.start(b0) : rt.end(b1 - 1)]))
             else:
-                kind = "equal" if op in (EQUAL, TRANSLATED) else "delete"
+                kind = EQUAL if op in (EQUAL, TRANSLATED) else DELETE
                 out.append((kind, ltext[lt.start(a0) : lt.end(a1 - 1)]))
         return out
 
@@ -289,7 +289,7 @@ def compare(
     right: Version,
     *,
     strict: bool = False,
-    meaning: str = "auto",
+    meaning: str = Mode.AUTO,
     params: AlignParams = DEFAULT_PARAMS,
 ) -> Comparison:
     """Compare two versions; ``strict`` makes differences of typography count as changes,
@@ -306,17 +306,19 @@ def compare(
     with without_cycle_collector():
         left_seg = segment(left.text, strict=strict)
         right_seg = segment(right.text, strict=strict)
-    return build(left, right, left_seg, right_seg, strict, meaning=meaning, params=params)
+    return compare_segmented(
+        left, right, left_seg, right_seg, strict, meaning=meaning, params=params
+    )
 
 
-def build(
+def compare_segmented(
     left: Version,
     right: Version,
     left_seg: Segmented,
     right_seg: Segmented,
     strict: bool,
     *,
-    meaning: str = "off",
+    meaning: str = Mode.OFF,
     params: AlignParams = DEFAULT_PARAMS,
 ) -> Comparison:
     """Compare versions already segmented (a collation segments each edition only once)."""
@@ -330,7 +332,7 @@ def build(
         # One language after all (see SAME_TEXT_SHARE): the one detected over both texts.
         same = detect(left.text + "\n\n" + right.text) or languages[0]
         languages = (same, same)
-    stage = Stage(meaning, languages) if meaning != "off" else None
+    stage = Stage(meaning, languages) if meaning != Mode.OFF else None
     with without_cycle_collector():
         links = align(left_seg, right_seg, languages, params, stages=(stage,) if stage else ())
     info = stage.info() if stage else None

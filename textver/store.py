@@ -29,9 +29,11 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 
 from textver.errors import TextverError
+from textver.meaning import Mode
 from textver.provenance import COMPUTED, FIELDS, NAMES, WORK_NAMES, ordered
 from textver.segment import count_words
 from textver.version import Version
@@ -45,8 +47,28 @@ DEFAULT_STORE = "versions"
 ENV_STORE = "TEXTVER_STORE"
 LOCK_TIMEOUT = 120.0
 
-STORED = "stored"
-KNOWN = "known"
+
+class Status(StrEnum):
+    """Whether the store holds an edition's text or only knows of the edition."""
+
+    STORED = "stored"
+    KNOWN = "known"
+
+
+STORED, KNOWN = Status
+
+
+class Outcome(StrEnum):
+    """What a write to the store did (``add``, ``edit``, ``remove``; the CLI prints it)."""
+
+    ADDED = "added"
+    UNCHANGED = "unchanged"  # identical text already stored
+    REPLACED = "replaced"  # only with ``replace=True``
+    RESTORED = "restored"  # the stored file had gone missing or changed; written back
+    RECORDED = "recorded"  # a new known edition
+    UPDATED = "updated"  # new metadata (add of a known edition, edit)
+    REMOVED = "removed"  # by remove
+
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _NAME_MAX = 100
@@ -72,7 +94,7 @@ class Edition:
     """
 
     label: str
-    status: str = STORED
+    status: Status = STORED
     file: str = ""
     sha256: str = ""
     words: int | None = None
@@ -302,13 +324,10 @@ class Store:
         replace: bool = False,
         known: bool = False,
         work_meta: dict[str, str] | None = None,
-    ) -> str:
+    ) -> Outcome:
         """Store ``text`` as edition ``label`` of ``work``, or record a ``known`` edition.
 
-        Returns what happened: ``"added"``, ``"unchanged"`` (identical text already stored),
-        ``"replaced"`` (only with ``replace=True``), ``"restored"`` (the stored file had gone
-        missing or changed and the identical text was written back), ``"recorded"`` (a new known
-        edition) or ``"updated"`` (new metadata for a known edition).  Non-empty values in
+        Returns what happened (an :class:`Outcome`).  Non-empty values in
         ``meta`` override those already recorded; keys textver computes are ignored.
         """
         check_name(work, "work name")
@@ -353,9 +372,9 @@ class Store:
         _put(w, old, _with_meta(old or Edition(label, status=KNOWN), meta))
         data = _manifest_bytes(w)
         if path.exists() and data == path.read_bytes():
-            return "unchanged"
+            return Outcome.UNCHANGED
         write_atomic(path, data)
-        return "recorded" if old is None else "updated"
+        return Outcome.RECORDED if old is None else Outcome.UPDATED
 
     def _store_text(
         self,
@@ -381,9 +400,9 @@ class Store:
                 _refuse_new_metadata(w, path, old, meta)
                 current = work_dir / old.file
                 if current.is_file() and _sha_of_file(current) == sha:
-                    return "unchanged"
+                    return Outcome.UNCHANGED
                 write_atomic(current, data, 0o444)
-                return "restored"
+                return Outcome.RESTORED
             if old.sha256 != sha and not replace_text:
                 raise TextverError(
                     f"{w.name}:{label}: a different text is already stored under this label "
@@ -419,8 +438,8 @@ class Store:
         journal.unlink()
         _fsync_dir(work_dir)
         if old is None or not old.stored:
-            return "added"
-        return "restored" if old.sha256 == sha else "replaced"
+            return Outcome.ADDED
+        return Outcome.RESTORED if old.sha256 == sha else Outcome.REPLACED
 
     def edit(
         self,
@@ -430,11 +449,11 @@ class Store:
         *,
         unset: tuple[str, ...] | list[str] = (),
         work_meta: dict[str, str] | None = None,
-    ) -> str:
+    ) -> Outcome:
         """Change the metadata of edition ``label`` of ``work`` (or, ``label`` None, only the
         work's): non-empty values in ``meta`` are set, the fields named in ``unset`` removed.
 
-        Returns ``"updated"`` or ``"unchanged"``.  The text, its file and hash are never
+        Returns UPDATED or UNCHANGED.  The text, its file and hash are never
         touched; the manifest is rewritten atomically under the work's lock, as by ``add``.
         """
         ref = f"{work}:{label}" if label else work
@@ -462,16 +481,16 @@ class Store:
                 raise TextverError(f"{work}: edition metadata needs WORK:LABEL")
             data = _manifest_bytes(w)
             if data == path.read_bytes():
-                return "unchanged"
+                return Outcome.UNCHANGED
             write_atomic(path, data)
-            return "updated"
+            return Outcome.UPDATED
 
-    def remove(self, work: str, label: str) -> str:
+    def remove(self, work: str, label: str) -> Outcome:
         """Remove edition ``label`` of ``work``: its manifest entry, then its text file.
 
         The journal names the file first, so a remove killed after the manifest was rewritten
         leaves a file that ``verify`` reports and ``verify --repair`` (or the next write to the
-        work) removes; killed before, nothing changed.  Returns ``"removed"``.
+        work) removes; killed before, nothing changed.  Returns REMOVED.
         """
         check_name(work, "work name")
         check_name(label, "label")
@@ -500,7 +519,7 @@ class Store:
                     (work_dir / retired).unlink()
                 journal.unlink()
                 _fsync_dir(work_dir)
-            return "removed"
+            return Outcome.REMOVED
 
     @contextlib.contextmanager
     def _writing(self, work: str) -> Iterator[tuple[Work, Path]]:
@@ -558,7 +577,7 @@ class Store:
 
     # --- history ---------------------------------------------------------------------------
 
-    def history(self, work: str, *, strict: bool = False, meaning: str = "auto") -> list[Step]:
+    def history(self, work: str, *, strict: bool = False, meaning: str = Mode.AUTO) -> list[Step]:
         """The editions of ``work`` in :func:`history_order`, each stored one with what
         changed from the stored one before it (``textver log``).
 
@@ -978,7 +997,7 @@ def _work_from_doc(work: str, doc: dict) -> Work:
         status = entry.get("status", STORED)
         if status not in (STORED, KNOWN):
             raise ValueError(f"{where}: status must be 'stored' or 'known', not {status!r}")
-        ed = Edition(label, status=status)
+        ed = Edition(label, status=Status(status))
         for key, value in entry.items():
             if key in ("label", "status"):
                 continue

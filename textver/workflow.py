@@ -10,7 +10,9 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from textver.align import LinkKind
 from textver.errors import TextverError
+from textver.meaning import Mode
 from textver.provenance import WorkInfo, parse_ref
 from textver.store import Store
 from textver.version import Version
@@ -166,7 +168,7 @@ def run(
     *,
     base: str | None = None,
     strict: bool = False,
-    meaning: str = "auto",
+    meaning: str = Mode.AUTO,
     collation: bool | None = None,
     work: WorkInfo | None = None,
 ) -> Result:
@@ -203,4 +205,4 @@ def differs(result: Result) -> bool:
     from textver.collate import Collation
 
     pairs = result.pairs if isinstance(result, Collation) else [result]
-    return any(lk.kind != "equal" or lk.moved for c in pairs for lk in c.links)
+    return any(lk.kind != LinkKind.EQUAL or lk.moved for c in pairs for lk in c.links)

@@ -13,17 +13,33 @@ stay light.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from textver.collate import Collation, Row, Unit
 from textver.report.html import assets, environment
-from textver.report.model import MINIMAP_BINS, Mark, Side, mark_unchanged_runs, side_of, work_of
+from textver.report.model import (
+    MINIMAP_BINS,
+    Lane,
+    Mark,
+    Side,
+    mark_unchanged_runs,
+    side_of,
+    work_of,
+)
 
-EQUAL = "equal"  # text every edition shares here
-LACK = "lack"  # base text some editions lack (base column)
-ADD = "add"  # text some editions add (base column, shown in the base-with-marks view)
-INS = "ins"  # text this edition adds (its own column)
-GAP = "gap"  # where this edition lacks base text (its own column)
+
+class BitKind(StrEnum):
+    """What a stretch of a collation cell is."""
+
+    SHARED = "shared"  # text every edition shares here
+    LACK = "lack"  # base text some editions lack (base column)
+    ADD = "add"  # text some editions add (base column, shown in the base-with-marks view)
+    INS = "ins"  # text this edition adds (its own column)
+    GAP = "gap"  # where this edition lacks base text (its own column)
+
+
+SHARED, LACK, ADD, INS, GAP = BitKind
 
 
 @dataclass(frozen=True)
@@ -38,7 +54,7 @@ class Reading:
 class Bit:
     """A stretch of one cell's text; ``space`` is the white space before it, outside any mark."""
 
-    kind: str  # EQUAL | LACK | ADD | INS | GAP
+    kind: BitKind
     text: str = ""
     space: str = ""
     anchor: str | None = None  # the change it is (base column) or belongs to (other columns)
@@ -121,20 +137,21 @@ class CollationReport:
 
 def render_collation_html(collation: Collation) -> str:
     """The report of a collation of several editions as one HTML document."""
-    report = build(collation)
-    return environment().get_template("collation.html").render(r=report, **assets())
+    report = collation_model(collation)
+    template = environment().get_template("collation.html")
+    return template.render(r=report, BitKind=BitKind, **assets())
 
 
-def build(col: Collation) -> CollationReport:
+def collation_model(col: Collation) -> CollationReport:
     """Turn a collation into what the template lays out."""
-    return _Builder(col).build()
+    return _CollationBuilder(col).build()
 
 
 def _names(labels: list[str]) -> str:
     return ", ".join(labels)
 
 
-class _Builder:
+class _CollationBuilder:
     def __init__(self, col: Collation) -> None:
         self.col = col
         self.base = col.base.label
@@ -142,7 +159,7 @@ class _Builder:
         self.total = 0
         self.differs = dict.fromkeys(self.others, 0)
         self.labels: dict[str, str] = {}  # change anchor -> its label
-        self.ticks: list[tuple[str, str, int, int]] = []  # (lane, anchor, words, base offset)
+        self.ticks: list[tuple[Lane, str, int, int]] = []  # (lane, anchor, words, base offset)
         self.lpos = 0  # base offset reached, placing changes that have no base text
         self.sides = {
             v.label: side_of(v, col.segs[v.label].word_count, len(col.segs[v.label].paragraphs))
@@ -184,7 +201,7 @@ class _Builder:
         """Changes binned along the base text: what editions lack on the left of the strip,
         what they add on the right (as in the two-text report)."""
         size = len(self.col.base.text) or 1
-        bins: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        bins: dict[tuple[Lane, int], list[tuple[str, int]]] = {}
         for lane, anchor, words, offset in self.ticks:
             b = min(int(offset / size * MINIMAP_BINS), MINIMAP_BINS - 1)
             bins.setdefault((lane, b), []).append((anchor, words))
@@ -232,7 +249,7 @@ class _Builder:
                 base_bits.append((unit, anchor, label, readings))
                 changes += 1
                 added = max(self._words(x, r[x]) for x in adders)
-                self.ticks.append(("add", anchor, added, self.lpos))
+                self.ticks.append((Lane.ADD, anchor, added, self.lpos))
                 continue
             base_seg = col.segs[self.base]
             self.lpos = base_seg.tokens.end((r[self.base] or [0])[-1])
@@ -251,7 +268,7 @@ class _Builder:
                 label = f"not in {_names(lacking)}"
             self.labels[anchor] = label
             offset = base_seg.tokens.start((r[self.base] or [0])[0])
-            self.ticks.append(("cut", anchor, self._words(self.base, r[self.base]), offset))
+            self.ticks.append((Lane.CUT, anchor, self._words(self.base, r[self.base]), offset))
             for x in lacking:
                 self.differs[x] += 1
                 if x in last:
@@ -292,18 +309,18 @@ class _Builder:
                 out[k].append(Bit(ADD, anchor=anchor, label=label, readings=readings))
                 continue
             while toks[0] >= seg.paragraph_tokens(paras[k]).stop:
-                out[k].append(Bit(EQUAL, text[pos : seg.paragraphs[paras[k]][1]]))
+                out[k].append(Bit(SHARED, text[pos : seg.paragraphs[paras[k]][1]]))
                 k += 1
                 pos = seg.paragraphs[paras[k]][0]
             start, end = seg.tokens.start(toks[0]), seg.tokens.end(toks[-1])
             if anchor is None:
-                out[k].append(Bit(EQUAL, text[pos:end]))
+                out[k].append(Bit(SHARED, text[pos:end]))
             else:
                 out[k].append(Bit(LACK, text[start:end], text[pos:start], anchor, label))
             pos = end
         for j in range(k, len(paras)):
             para_start, para_end = seg.paragraphs[paras[j]]
-            out[j].append(Bit(EQUAL, text[max(pos, para_start) : para_end]))
+            out[j].append(Bit(SHARED, text[max(pos, para_start) : para_end]))
         language = self.sides[self.base].language
         return Cell(self.base, True, language, [p + 1 for p in paras], _merged(out))
 
@@ -340,11 +357,11 @@ class _Builder:
                     title = self.labels[anchor] if anchor else None
                     bits.append(Bit(INS, text[s:e], text[pos:s], anchor, title))
                 else:
-                    bits.append(Bit(EQUAL, text[pos:e]))
+                    bits.append(Bit(SHARED, text[pos:e]))
                 pos = e
                 bits.extend(Bit(GAP, anchor=a, label=self.labels[a]) for a in gaps.get(j, ()))
                 i = j + 1
-            bits.append(Bit(EQUAL, text[pos:end]))
+            bits.append(Bit(SHARED, text[pos:end]))
             out.append(bits)
         return Cell(label, False, self.sides[label].language, [p + 1 for p in paras], _merged(out))
 
@@ -356,7 +373,7 @@ class _Builder:
         label = f"added in {_names(adders)}"
         self.labels[anchor] = label
         added = max(self._words(x, unit.readings[x]) for x in adders)
-        self.ticks.append(("add", anchor, added, self.lpos))
+        self.ticks.append((Lane.ADD, anchor, added, self.lpos))
         groups: dict[tuple[str, ...], list[str]] = {}
         for x in adders:
             self.differs[x] += 1
@@ -381,9 +398,9 @@ def _merged(paras: list[list[Bit]]) -> list[list[Bit]]:
     for bits in paras:
         merged: list[Bit] = []
         for b in bits:
-            if b.kind == EQUAL and merged and merged[-1].kind == EQUAL:
-                merged[-1] = Bit(EQUAL, merged[-1].text + b.text)
-            elif b.kind != EQUAL or b.text:
+            if b.kind == SHARED and merged and merged[-1].kind == SHARED:
+                merged[-1] = Bit(SHARED, merged[-1].text + b.text)
+            elif b.kind != SHARED or b.text:
                 merged.append(b)
         out.append(merged)
     return out

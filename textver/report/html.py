@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textver.compare import Comparison
-from textver.report.model import MOVED_HERE, RIGHT_ONLY, build
+from textver.diff import Op
+from textver.report.model import RIGHT_ONLY, Label, Lane, report_model
 from textver.visible import visible
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def render_html(comparison: Comparison) -> str:
     """The report of a pairwise comparison as one HTML document."""
-    report = build(comparison)
+    report = report_model(comparison)
     return environment().get_template("compare.html").render(r=report, **assets())
 
 
@@ -63,7 +64,8 @@ def environment() -> jinja2.Environment:
     env.filters["count"] = lambda n, word: f"{n:,} {word}{'' if n == 1 else 's'}"
     env.filters["paras"] = lambda ns: ", ".join(f"¶{n}" for n in ns) if ns else "—"
     env.globals["RIGHT_ONLY"] = RIGHT_ONLY
-    env.globals["MOVED_HERE"] = MOVED_HERE
+    # The vocabularies, so templates test kinds by name, never by spelling.
+    env.globals.update(Op=Op, Label=Label, Lane=Lane)
     return env
 
 

@@ -12,59 +12,60 @@ import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from textver.align import Link, SentenceLink
+from textver.align import Link, LinkKind, Method, SentenceLink
 from textver.compare import Comparison
-from textver.meaning import MEANING
+from textver.diff import Op
 from textver.provenance import COMPUTED, ordered
 from textver.segment import count_words
 from textver.version import Version
 
-TRANSLATED = "translated"  # a passage linked to its counterpart in another language
-# Paragraph-level vocabulary (keyed by Link.kind), plus MOVED for records that travelled.
-PARAGRAPH_LABELS = {
-    "equal": "unchanged",
-    "changed": "edited",
-    "deleted": "dropped paragraph",
-    "inserted": "added paragraph",
-    "split": "split",
-    "merged": "merged",
-    "translated": TRANSLATED,
-}
-MOVED = "moved"
-MOVED_HERE = "moved here"  # kind of the marker row where a moved passage now stands
-# A record whose text is out of order only within itself: it stands where it stood.
-REORDERED = "sentences reordered"
-# Sentence-level vocabulary.
-DROPPED_SENTENCE = "dropped sentence"
-ADDED_SENTENCE = "added sentence"
-SHORTENED = "shortened sentence"
-EXPANDED = "expanded sentence"
-REWORDED = "reworded sentence"
-MERGED_SENTENCES = "merged sentences"
-SPLIT_SENTENCE = "split sentence"
 
+class Label(StrEnum):
+    """The report's words for what happened, as the reader sees them (and, as ``k-`` CSS
+    classes, as the page styles them); the declaration order is the order summaries list them.
+    """
+
+    # Paragraph level (a row's kind, from Link.kind by PARAGRAPH_LABELS) ...
+    DROPPED_PARAGRAPH = "dropped paragraph"
+    ADDED_PARAGRAPH = "added paragraph"
+    MOVED = "moved"  # a record whose text travelled
+    REORDERED = "sentences reordered"  # out of order only within itself: stands where it stood
+    SPLIT = "split"
+    MERGED = "merged"
+    # ... sentence level ...
+    DROPPED_SENTENCE = "dropped sentence"
+    ADDED_SENTENCE = "added sentence"
+    SHORTENED = "shortened sentence"
+    EXPANDED = "expanded sentence"
+    REWORDED = "reworded sentence"
+    MERGED_SENTENCES = "merged sentences"
+    SPLIT_SENTENCE = "split sentence"
+    # ... and kinds of row that are not changes.
+    UNCHANGED = "unchanged"
+    EDITED = "edited"  # a paragraph whose changes are its sentences'
+    TRANSLATED = "translated"  # a passage linked to its counterpart in another language
+    MOVED_HERE = "moved here"  # the marker row where a moved passage now stands
+
+
+# Paragraph-level vocabulary, keyed by Link.kind (Label.MOVED marks records that travelled).
+PARAGRAPH_LABELS = {
+    LinkKind.EQUAL: Label.UNCHANGED,
+    LinkKind.CHANGED: Label.EDITED,
+    LinkKind.DELETED: Label.DROPPED_PARAGRAPH,
+    LinkKind.INSERTED: Label.ADDED_PARAGRAPH,
+    LinkKind.SPLIT: Label.SPLIT,
+    LinkKind.MERGED: Label.MERGED,
+    LinkKind.TRANSLATED: Label.TRANSLATED,
+}
 # Order in which kinds of change are listed in summaries.
-LABEL_ORDER = (
-    "dropped paragraph",
-    "added paragraph",
-    MOVED,
-    REORDERED,
-    "split",
-    "merged",
-    DROPPED_SENTENCE,
-    ADDED_SENTENCE,
-    SHORTENED,
-    EXPANDED,
-    REWORDED,
-    MERGED_SENTENCES,
-    SPLIT_SENTENCE,
-)
+LABEL_ORDER = tuple(Label)[: list(Label).index(Label.UNCHANGED)]
 # Paragraph-level changes of structure: their words are counted by the sentence changes inside.
-_STRUCTURE = frozenset({MOVED, REORDERED, "split", "merged"})
+_STRUCTURE = frozenset({Label.MOVED, Label.REORDERED, Label.SPLIT, Label.MERGED})
 # Kinds whose change shows only on the right side of a side-by-side view.
-RIGHT_ONLY = frozenset({"added paragraph", ADDED_SENTENCE, EXPANDED})
+RIGHT_ONLY = frozenset({Label.ADDED_PARAGRAPH, Label.ADDED_SENTENCE, Label.EXPANDED})
 
 _EXCERPT = 90  # characters a summary quotes of a change
 _LEAD = 30  # of them, at most this many of unchanged text before its first cut
@@ -75,7 +76,7 @@ MINIMAP_BINS = 160
 class Run:
     """A stretch of text of one kind; ``space`` says whether whitespace precedes it."""
 
-    kind: str  # equal | delete | insert
+    kind: Op  # EQUAL | DELETE | INSERT
     text: str
     space: bool = False
 
@@ -88,7 +89,7 @@ class Group:
     words alone would not have linked it."""
 
     runs: list[Run]
-    label: str | None = None
+    label: Label | None = None
     anchor: str | None = None
     note: str | None = None
 
@@ -99,7 +100,7 @@ class Pair:
     the two texts, their similarity by meaning, and the change if it is one (a dropped or an
     added sentence; ``label`` TRANSLATED for a kept one)."""
 
-    label: str
+    label: Label
     left: str
     right: str
     similarity: float | None
@@ -128,7 +129,7 @@ class Edit:
     """One navigable change: what the reviewer steps through with Next/Previous."""
 
     anchor: str  # "c12": numbered in reading order
-    label: str
+    label: Label
     removed: int  # words
     added: int
     pos: float  # where it falls in the left text, 0..1
@@ -136,14 +137,14 @@ class Edit:
 
 
 @dataclass
-class Row:
+class ReportRow:
     """One alignment record (or the marker where a moved passage went) in reading order.
 
     ``left`` holds the inline reading (removed and added words both present; a side-by-side view
     hides the added ones), ``right`` the right text with its added words.
     """
 
-    kind: str  # a PARAGRAPH_LABELS value, or MOVED_HERE for a move's destination marker
+    kind: Label  # a PARAGRAPH_LABELS value, or MOVED_HERE for a move's destination marker
     moved: bool  # the record travelled: its text now stands elsewhere among the others
     left_numbers: list[int]
     right_numbers: list[int]
@@ -151,7 +152,7 @@ class Row:
     left: list[Para]
     right: list[Para]
     anchor: str | None = None  # record-level change (dropped/added paragraph, move, split, merge)
-    label: str | None = None
+    label: Label | None = None
     moved_link: str | None = None  # a move: id of its destination marker; a marker: the move
     marker_id: str | None = None
     unchanged_run: int = 0  # on the last unchanged row of a run: how many rows the run holds
@@ -160,15 +161,15 @@ class Row:
 
     @property
     def changed(self) -> bool:
-        return self.kind not in ("unchanged", TRANSLATED) or self.moved or self.reordered
+        return self.kind not in (Label.UNCHANGED, Label.TRANSLATED) or self.moved or self.reordered
 
     @property
-    def labels(self) -> list[str]:
+    def labels(self) -> list[Label]:
         """Words for the row's header: the move first, then what happened to its text."""
-        out = [MOVED] if self.moved else []
-        if self.kind != "unchanged" or not (out or self.reordered):
+        out = [Label.MOVED] if self.moved else []
+        if self.kind != Label.UNCHANGED or not (out or self.reordered):
             out.append(self.kind)
-        return [*out, REORDERED] if self.reordered else out
+        return [*out, Label.REORDERED] if self.reordered else out
 
 
 @dataclass(frozen=True)
@@ -200,16 +201,24 @@ class Summary:
     added_paragraphs: int
     splits: int
     merges: int
-    counts: list[tuple[str, int]]  # changes by label, in LABEL_ORDER
+    counts: list[tuple[Label, int]]  # changes by label, in LABEL_ORDER
     largest_cuts: list[Edit]
     meaning: str | None = None  # how sentences were linked by meaning, in a sentence, if they were
+
+
+class Lane(StrEnum):
+    """Where a tick stands on the overview strip (of both reports)."""
+
+    CUT = "cut"  # text taken out
+    ADD = "add"  # text put in
+    MOVE = "move"  # a change of structure: a move, split or merge
 
 
 @dataclass(frozen=True)
 class Mark:
     """A tick on the overview strip: changes near one place of the left text."""
 
-    lane: str  # "cut" | "add" | "move"
+    lane: Lane
     top: float  # percent of the left text
     words: int
     count: int
@@ -226,7 +235,7 @@ class Report:
     left: Side
     right: Side
     summary: Summary
-    rows: list[Row]
+    rows: list[ReportRow]
     edits: list[Edit]
     minimap: list[Mark]
     strict: bool = False
@@ -234,33 +243,35 @@ class Report:
     work: Any = None  # the work both versions are editions of (title, author), if known
 
 
-def sentence_label(kinds: set[str], sl: SentenceLink) -> str | None:
+def sentence_label(kinds: set[Op], sl: SentenceLink) -> Label | None:
     """The vocabulary word for a sentence group whose pieces have the given kinds."""
-    if sl.kind == "equal":
+    if sl.kind == LinkKind.EQUAL:
         return None
-    if sl.kind == "deleted":
-        return DROPPED_SENTENCE
-    if sl.kind == "inserted":
-        return ADDED_SENTENCE
+    if sl.kind == LinkKind.DELETED:
+        return Label.DROPPED_SENTENCE
+    if sl.kind == LinkKind.INSERTED:
+        return Label.ADDED_SENTENCE
     if len(sl.left) > len(sl.right):
-        return MERGED_SENTENCES
+        return Label.MERGED_SENTENCES
     if len(sl.right) > len(sl.left):
-        return SPLIT_SENTENCE
-    if ("delete" in kinds and "insert" in kinds) or (sl.method == MEANING and kinds != {"equal"}):
-        return REWORDED
-    if "delete" in kinds:
-        return SHORTENED
-    if "insert" in kinds:
-        return EXPANDED
+        return Label.SPLIT_SENTENCE
+    if (Op.DELETE in kinds and Op.INSERT in kinds) or (
+        sl.method == Method.MEANING and kinds != {Op.EQUAL}
+    ):
+        return Label.REWORDED
+    if Op.DELETE in kinds:
+        return Label.SHORTENED
+    if Op.INSERT in kinds:
+        return Label.EXPANDED
     return None
 
 
-def build(c: Comparison) -> Report:
+def report_model(c: Comparison) -> Report:
     """Turn a comparison into the report model."""
-    return _Builder(c).build()
+    return _ReportBuilder(c).build()
 
 
-class _Builder:
+class _ReportBuilder:
     def __init__(self, c: Comparison) -> None:
         self.c = c
         self.lt, self.rt = c.left.text, c.right.text
@@ -275,17 +286,17 @@ class _Builder:
         starts = [s for s, _ in self.rs.paragraphs]
         out: dict[int, list[tuple[int, int]]] = {}
         for ch in self.c.changes:
-            if ch.op == "insert":
+            if ch.op == Op.INSERT:
                 q = bisect.bisect_right(starts, ch.start) - 1
                 out.setdefault(q, []).append((ch.start, ch.end))
         return out
 
-    def _edit(self, label: str, runs: list[Run], offset: int, words: bool = True) -> str:
+    def _edit(self, label: Label, runs: list[Run], offset: int, words: bool = True) -> str:
         """Number a change; ``words=False`` for a move, split or merge, whose changed words
         are counted by the sentence changes inside it."""
         anchor = f"c{len(self.edits) + 1}"
-        removed = sum(count_words(r.text) for r in runs if r.kind == "delete") if words else 0
-        added = sum(count_words(r.text) for r in runs if r.kind == "insert") if words else 0
+        removed = sum(count_words(r.text) for r in runs if r.kind == Op.DELETE) if words else 0
+        added = sum(count_words(r.text) for r in runs if r.kind == Op.INSERT) if words else 0
         pos = offset / len(self.lt) if self.lt else 0.0
         self.edits.append(Edit(anchor, label, removed, added, round(pos, 5), excerpt(runs)))
         return anchor
@@ -298,21 +309,21 @@ class _Builder:
         rcur = self.rs.sentences[sl.right[0]][0] if sl.right else 0
         out: list[Run] = []
         for kind, text in self.c.pieces(sl):
-            src, cur = (self.rt, rcur) if kind == "insert" else (self.lt, lcur)
+            src, cur = (self.rt, rcur) if kind == Op.INSERT else (self.lt, lcur)
             pos = src.find(text, cur)
             space = pos > 0 and src[pos - 1].isspace() if pos >= 0 else True
             end = pos + len(text) if pos >= 0 else cur
-            if kind == "insert":
+            if kind == Op.INSERT:
                 rcur = end
             else:
                 lcur = end
             out.append(Run(kind, text, space and bool(out)))
         return out
 
-    def row(self, k: int, link: Link) -> Row:
+    def row(self, k: int, link: Link) -> ReportRow:
         kind = PARAGRAPH_LABELS[link.kind]
         moved = k in self.travelled
-        row = Row(
+        row = ReportRow(
             kind=kind,
             moved=moved,
             reordered=link.moved and not moved,
@@ -323,23 +334,23 @@ class _Builder:
             right=[],
         )
         start = self.ls.paragraphs[link.left[0]][0] if link.left else self.lpos
-        if link.kind == "equal" and not link.moved:
-            row.left = [Para(p + 1, [Group([Run("equal", self._ltext(p))])]) for p in link.left]
-            row.right = [Para(q + 1, [Group([Run("equal", self._rtext(q))])]) for q in link.right]
+        if link.kind == LinkKind.EQUAL and not link.moved:
+            row.left = [Para(p + 1, [Group([Run(Op.EQUAL, self._ltext(p))])]) for p in link.left]
+            row.right = [Para(q + 1, [Group([Run(Op.EQUAL, self._rtext(q))])]) for q in link.right]
             self.lpos = self.ls.paragraphs[link.left[-1]][1]
             return row
 
-        whole = link.kind in ("deleted", "inserted")
+        whole = link.kind in (LinkKind.DELETED, LinkKind.INSERTED)
         if self.cross and not whole:
             return self._pair_row(link, row, start)
         ordered = [(sl, self._runs(sl)) for sl in link.sentences]
-        if whole or link.moved or link.kind in ("split", "merged"):
-            structural = whole or kind in ("split", "merged")
-            record_label = MOVED if moved else kind if structural else REORDERED
+        if whole or link.moved or link.kind in (LinkKind.SPLIT, LinkKind.MERGED):
+            structural = whole or kind in (Label.SPLIT, Label.MERGED)
+            record_label = Label.MOVED if moved else kind if structural else Label.REORDERED
             runs = joined([Group(rs) for _, rs in ordered])
             row.anchor = self._edit(record_label, runs, start, words=whole)
             row.label = record_label
-        right_anchor: dict[int, tuple[str, str]] = {}
+        right_anchor: dict[int, tuple[str, Label]] = {}
         groups_by_para: dict[int | None, list[Group]] = {}
         para = link.left[0] if link.left else None
         offset = start
@@ -352,7 +363,7 @@ class _Builder:
             if label:
                 group.label = label
                 group.anchor = self._edit(label, runs, offset)
-                if sl.method == MEANING and sl.similarity is not None:
+                if sl.method == Method.MEANING and sl.similarity is not None:
                     group.note = f"by meaning {sl.similarity:.2f}"
                 for j in sl.right:
                     right_anchor[j] = (group.anchor, label)
@@ -365,21 +376,21 @@ class _Builder:
         row.right = [self._right_para(q, right_anchor) for q in link.right]
         return row
 
-    def _pair_row(self, link: Link, row: Row, start: int) -> Row:
+    def _pair_row(self, link: Link, row: ReportRow, start: int) -> ReportRow:
         """A record of a comparison across languages: each sentence group side by side."""
         if link.moved:
-            label = MOVED if row.moved else REORDERED
-            runs = [Run("equal", self._ltext(p)) for p in link.left]
+            label = Label.MOVED if row.moved else Label.REORDERED
+            runs = [Run(Op.EQUAL, self._ltext(p)) for p in link.left]
             row.anchor = self._edit(label, runs, start, words=False)
             row.label = label
         for sl in link.sentences:
             ltext = " ".join(self._sentence(self.ls, self.lt, s) for s in sl.left)
             rtext = " ".join(self._sentence(self.rs, self.rt, s) for s in sl.right)
             if sl.left and sl.right:
-                row.pairs.append(Pair(TRANSLATED, ltext, rtext, sl.similarity))
+                row.pairs.append(Pair(Label.TRANSLATED, ltext, rtext, sl.similarity))
                 continue
-            label = DROPPED_SENTENCE if sl.left else ADDED_SENTENCE
-            runs = [Run("delete", ltext)] if sl.left else [Run("insert", rtext)]
+            label = Label.DROPPED_SENTENCE if sl.left else Label.ADDED_SENTENCE
+            runs = [Run(Op.DELETE, ltext)] if sl.left else [Run(Op.INSERT, rtext)]
             offset = self.ls.sentences[sl.left[0]][0] if sl.left else start
             anchor = self._edit(label, runs, offset)
             row.pairs.append(Pair(label, ltext, rtext, None, anchor))
@@ -399,7 +410,7 @@ class _Builder:
         s, e = self.rs.paragraphs[q]
         return self.rt[s:e]
 
-    def _right_para(self, q: int, right_anchor: dict[int, tuple[str, str]]) -> Para:
+    def _right_para(self, q: int, right_anchor: dict[int, tuple[str, Label]]) -> Para:
         """A right paragraph, sentence by sentence, its added words marked from the change runs."""
         runs = self.ins_by_para.get(q, [])
         groups = []
@@ -412,11 +423,11 @@ class _Builder:
                 if a >= b:
                     continue
                 if a > pos:
-                    parts.append(Run("equal", self.rt[pos:a]))
-                parts.append(Run("insert", self.rt[a:b]))
+                    parts.append(Run(Op.EQUAL, self.rt[pos:a]))
+                parts.append(Run(Op.INSERT, self.rt[a:b]))
                 pos = b
             if pos < s1:
-                parts.append(Run("equal", self.rt[pos:s1]))
+                parts.append(Run(Op.EQUAL, self.rt[pos:s1]))
             anchor, label = right_anchor.get(j, (None, None))
             groups.append(Group(parts, label, anchor))
         return Para(q + 1, groups)
@@ -441,7 +452,7 @@ class _Builder:
             work=work_of(c),
         )
 
-    def _with_move_markers(self, rows: list[Row]) -> list[Row]:
+    def _with_move_markers(self, rows: list[ReportRow]) -> list[ReportRow]:
         """Add, for each moved record, a marker row where its text now stands on the right,
         after the record holding the nearest preceding right paragraph that did not move."""
         links = self.c.links
@@ -449,7 +460,7 @@ class _Builder:
         for k, link in enumerate(links):
             for q in link.right:
                 record_of_right[q] = k
-        after: dict[int, list[Row]] = {}
+        after: dict[int, list[ReportRow]] = {}
         for k, link in enumerate(links):
             if k not in self.travelled:
                 continue
@@ -458,15 +469,15 @@ class _Builder:
                 q -= 1
             host = record_of_right[q] if q >= 0 else -1
             moved = rows[k]
-            marker = Row(
-                kind=MOVED_HERE,
+            marker = ReportRow(
+                kind=Label.MOVED_HERE,
                 moved=False,
                 left_numbers=moved.left_numbers,
                 right_numbers=moved.right_numbers,
                 similarity=moved.similarity,
                 left=[],
                 right=[],
-                label=MOVED,
+                label=Label.MOVED,
                 moved_link=moved.anchor,
                 marker_id=f"m{moved.anchor[1:]}" if moved.anchor else None,
             )
@@ -499,8 +510,8 @@ class _Builder:
             ),
             dropped_paragraphs=sum(len(lk.left) for lk in links if not lk.right),
             added_paragraphs=sum(len(lk.right) for lk in links if not lk.left),
-            splits=sum(1 for lk in links if lk.kind == "split"),
-            merges=sum(1 for lk in links if lk.kind == "merged"),
+            splits=sum(1 for lk in links if lk.kind == LinkKind.SPLIT),
+            merges=sum(1 for lk in links if lk.kind == LinkKind.MERGED),
             counts=[(label, counts[label]) for label in LABEL_ORDER if counts[label]],
             largest_cuts=ranked[:10],
         )
@@ -511,7 +522,7 @@ class _Builder:
         if not info:
             return None
         groups = [sl for lk in self.c.links for sl in lk.sentences if sl.left and sl.right]
-        by_meaning = [sl for sl in groups if sl.method == MEANING]
+        by_meaning = [sl for sl in groups if sl.method == Method.MEANING]
         kept = sum(len(sl.left) for sl in by_meaning)
         if not self.cross:
             return (
@@ -534,19 +545,19 @@ class _Builder:
 
     def _minimap(self) -> list[Mark]:
         """Changes binned along the left text, so the strip stays small on a book."""
-        bins: dict[tuple[str, int], list[Edit]] = {}
+        bins: dict[tuple[Lane, int], list[Edit]] = {}
         for e in self.edits:
             b = min(int(e.pos * MINIMAP_BINS), MINIMAP_BINS - 1)
             if e.label in _STRUCTURE:
-                bins.setdefault(("move", b), []).append(e)
+                bins.setdefault((Lane.MOVE, b), []).append(e)
                 continue
             if e.removed or (not e.added and e.label not in RIGHT_ONLY):  # punctuation only: a cut
-                bins.setdefault(("cut", b), []).append(e)
+                bins.setdefault((Lane.CUT, b), []).append(e)
             if e.added or (not e.removed and e.label in RIGHT_ONLY):
-                bins.setdefault(("add", b), []).append(e)
+                bins.setdefault((Lane.ADD, b), []).append(e)
         marks = []
         for (lane, b), edits in sorted(bins.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            words = sum(e.removed if lane == "cut" else e.added for e in edits)
+            words = sum(e.removed if lane == Lane.CUT else e.added for e in edits)
             top = round(100 * b / MINIMAP_BINS, 3)
             marks.append(Mark(lane, top, words, len(edits), edits[0].anchor))
         return marks
@@ -583,21 +594,21 @@ def excerpt(runs: list[Run], size: int = _EXCERPT, lead: int = _LEAD) -> tuple[R
     A reworded sentence so reads as the sentence with its cut words struck, never as its
     cut words strung together ("2 … 2002").  A change that cuts nothing quotes what it adds.
     """
-    shown = [r for r in runs if r.kind != "insert"]
-    if not any(r.kind == "delete" for r in shown):
-        shown = [r for r in runs if r.kind == "insert"] or shown
+    shown = [r for r in runs if r.kind != Op.INSERT]
+    if not any(r.kind == Op.DELETE for r in shown):
+        shown = [r for r in runs if r.kind == Op.INSERT] or shown
     flat = [Run(r.kind, " ".join(r.text.split()), r.space and k > 0) for k, r in enumerate(shown)]
-    first = next((k for k, r in enumerate(flat) if r.kind != "equal"), 0)
+    first = next((k for k, r in enumerate(flat) if r.kind != Op.EQUAL), 0)
     out: list[Run] = []
     room = size
-    if first and flat[0].kind == "equal":
+    if first and flat[0].kind == Op.EQUAL:
         # Keep only the last words of the unchanged text before the first cut.
         before = "".join((" " if r.space else "") + r.text for r in flat[:first])
         total = len(before) + sum(len(r.text) + r.space for r in flat[first:])
         if total > size and len(before) > lead:
             cut = before.find(" ", len(before) - lead)
             before = "…" + before[cut:] if cut >= 0 else before
-        out.append(Run("equal", before.strip() if before.startswith(" ") else before))
+        out.append(Run(Op.EQUAL, before.strip() if before.startswith(" ") else before))
         room -= len(before)
         flat = flat[first:]
     for r in flat:
@@ -609,7 +620,7 @@ def excerpt(runs: list[Run], size: int = _EXCERPT, lead: int = _LEAD) -> tuple[R
         out.append(Run(r.kind, text, r.space and bool(out)))
         room -= len(text) + (1 if r.space else 0)
     if room <= 0 and out and not out[-1].text.endswith("…"):
-        out.append(Run("equal", "…", True))
+        out.append(Run(Op.EQUAL, "…", True))
     return tuple(out)
 
 

@@ -13,24 +13,24 @@ from __future__ import annotations
 import click
 
 from textver.compare import Comparison
+from textver.diff import Op
 from textver.report.model import (
-    MOVED_HERE,
-    TRANSLATED,
     Group,
+    Label,
     Pair,
     Para,
     Report,
-    Row,
+    ReportRow,
     Run,
-    build,
     joined,
+    report_model,
 )
 from textver.visible import visible
 
 
 def render_text(comparison: Comparison, color: bool) -> str:
     """The report as text; ANSI colour only when ``color`` is true."""
-    return _Text(build(comparison), color).render()
+    return _Text(report_model(comparison), color).render()
 
 
 def _plural(n: int, word: str) -> str:
@@ -95,7 +95,7 @@ class _Text:
         lines.append("")
         return lines
 
-    def row(self, row: Row) -> list[str]:
+    def row(self, row: ReportRow) -> list[str]:
         if row.pairs:
             return self.pair_row(row)
         if not row.changed:
@@ -107,7 +107,7 @@ class _Text:
                     "",
                 ]
             return []
-        if row.kind == MOVED_HERE:
+        if row.kind == Label.MOVED_HERE:
             return [
                 self.style(
                     f"↳ here stands {_paras(row.right_numbers)} of {visible(self.r.right.label)}, "
@@ -122,14 +122,14 @@ class _Text:
         if row.anchor:
             head += f"  [{row.anchor}]"
         lines = [self.style(head, bold=True)]
-        whole = row.kind in ("dropped paragraph", "added paragraph")
+        whole = row.kind in (Label.DROPPED_PARAGRAPH, Label.ADDED_PARAGRAPH)
         for para in self._paras_of(row):
             lines.extend(self.para(para, whole))
         lines.append("")
         return lines
 
     @staticmethod
-    def _paras_of(row: Row) -> list[Para]:
+    def _paras_of(row: ReportRow) -> list[Para]:
         return row.left if any(p.groups for p in row.left) else row.right
 
     def para(self, para: Para, whole: bool) -> list[str]:
@@ -149,7 +149,7 @@ class _Text:
             lines.append(self.style(f"  … {_plural(quiet, 'unchanged sentence')} …", dim=True))
         return lines
 
-    def pair_row(self, row: Row) -> list[str]:
+    def pair_row(self, row: ReportRow) -> list[str]:
         """Across languages every linked passage is shown, its two texts one above the other
         (a terminal is too narrow for two columns of prose), and no word diff."""
         head = f"{_paras(row.left_numbers)} → {_paras(row.right_numbers)}  " + " · ".join(
@@ -167,13 +167,13 @@ class _Text:
 
     def pair(self, p: Pair) -> list[str]:
         left, right = visible(" ".join(p.left.split())), visible(" ".join(p.right.split()))
-        if p.label == TRANSLATED:
+        if p.label == Label.TRANSLATED:
             sim = f"{p.similarity:.2f}" if p.similarity is not None else "    "
             return [f"  kept {sim}  {left}", f"         →  {right}"]
         tag = self.style(f"[{p.anchor} {p.label}]", fg="yellow")
         if p.left:
-            return [f"  {tag} " + self.runs([Run("delete", p.left)])]
-        return [f"  {tag} " + self.runs([Run("insert", p.right)])]
+            return [f"  {tag} " + self.runs([Run(Op.DELETE, p.left)])]
+        return [f"  {tag} " + self.runs([Run(Op.INSERT, p.right)])]
 
     def group(self, g: Group) -> str:
         label = f"{g.label} · {g.note}" if g.note else g.label
@@ -191,11 +191,11 @@ class _Text:
         out = []
         for r in merged:
             text = visible(" ".join(r.text.split()))
-            if r.kind == "delete":
+            if r.kind == Op.DELETE:
                 text = (
                     self.style(text, fg="red", strikethrough=True) if self.color else f"[-{text}-]"
                 )
-            elif r.kind == "insert":
+            elif r.kind == Op.INSERT:
                 text = (
                     self.style(text, fg="green", underline=True) if self.color else f"{{+{text}+}}"
                 )
