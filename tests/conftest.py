@@ -85,3 +85,18 @@ def server() -> Iterator[Server]:
 def base(server: Server) -> str:
     host, port = server.server_address[:2]
     return f"http://{host}:{port}"
+
+
+# Test modules that drive Chromium, and the ones that take minutes: ``-m "not browser and not
+# slow"`` runs the fast set (markers registered in setup.cfg).
+_MARKED = {
+    "browser": {"test_browser.py", "test_collation_browser.py"},
+    "slow": {"test_soak.py"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for marker, modules in _MARKED.items():
+            if item.path.name in modules:
+                item.add_marker(getattr(pytest.mark, marker))
