@@ -21,7 +21,7 @@ from tests.texts import HARBOUR, join
 from textver.collate import collate
 from textver.compare import compare
 from textver.diff import TRANSLATED
-from textver.report.collation_html import collation_model as build_report
+from textver.report.collation_model import collation_model as build_report
 from textver.report.tei import TEI_NS, to_collatex_json, to_tei, witness_id
 from textver.version import Version
 

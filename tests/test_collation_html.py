@@ -342,3 +342,24 @@ def test_darwin_six_editions() -> None:
     assert marks <= len(ids) * len(labels)
     words_in_marks = sum(len(el.get_text().split()) for el in doc.select("del, ins"))
     assert marks < words_in_marks
+
+
+def test_the_collation_model_is_plain_data_built_without_the_template_engine():
+    """The model module builds the report's data (as the pairwise one does) with no markup:
+    jinja2 and markupsafe are the renderer's business only."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tests.test_collation_html import small\n"
+        "from textver.report.collation_model import BitKind, collation_model\n"
+        "r = collation_model(small())\n"
+        "kinds = {b.kind for row in r.rows for c in row.cells for p in c.paras for b in p}\n"
+        "assert {BitKind.LACK, BitKind.INS, BitKind.GAP} <= kinds, kinds\n"
+        "assert r.total == 4, r.total  # a paragraph dropped, one added, a word cut and added\n"
+        "assert not {'jinja2', 'markupsafe'} & set(sys.modules), 'template engine imported'\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
