@@ -40,6 +40,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -411,8 +412,9 @@ class Stage:
     ran: bool = False
     found: dict[int, _Found] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def cross(self) -> bool:
+        """Whether the two sides are in different languages (read once per sentence)."""
         a, b = map(base_language, self.languages)
         return a is not None and b is not None and a != b
 
