@@ -6,7 +6,7 @@ Three figures, all printed by one run:
 
 1. The Darwin variorum (chapter I of the *Origin*, six editions, with the editors' paragraph
    concordance): paragraph-link precision/recall/F1 for each of the 15 pairs of editions.
-2. Generated abridgements of real texts read at run time (bench/abridge.py), light and heavy,
+2. Generated abridgements of real texts read at run time (tests/helpers.py), light and heavy,
    several seeds: paragraph links, removed words, inserted words and moves, for textver and for
    the baseline (one diff-match-patch word diff over the whole token sequences), side by side.
 3. Timing: median time of ``compare()`` per input size, as a ratio to the baseline diff.
@@ -28,13 +28,24 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-from bench.abridge import LEVELS, Abridgement, abridge, check_truth, token_paragraphs
-from textver.compare import Comparison, compare
-from textver.diff import DELETE, EQUAL, INSERT, diff_tokens, fast_runs, python_runs
+from tests.helpers import (
+    LEVELS,
+    Abridgement,
+    Prediction,
+    abridge,
+    baseline,
+    check_truth,
+    ours,
+    predicted_links,
+    prf,
+    score,
+    token_paragraphs,
+)
+from textver.compare import compare
+from textver.diff import EQUAL, diff_tokens, fast_runs, python_runs
 from textver.segment import Segmented, paragraph_spans
 from textver.version import Version
 
@@ -103,70 +114,6 @@ def corpora(quick: bool) -> list[tuple[str, str]]:
 
 
 # --- scoring -------------------------------------------------------------------------------------
-
-
-def prf(pred: set, gold: set) -> tuple[float, float, float]:
-    """Precision, recall, F1; an empty prediction has precision 1, an empty truth recall 1."""
-    tp = len(pred & gold)
-    p = tp / len(pred) if pred else 1.0
-    r = tp / len(gold) if gold else 1.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
-
-
-def predicted_links(c: Comparison) -> set[tuple[int, int]]:
-    return {(p, q) for lk in c.links for p in lk.left for q in lk.right}
-
-
-@dataclass
-class Prediction:
-    """What an aligner claims, in the terms the truth is kept in (token and paragraph indices)."""
-
-    links: set[tuple[int, int]]
-    removed: set[int]
-    inserted: set[int]
-    moved_records: list[tuple[list[int], list[int]]]
-
-
-def ours(c: Comparison) -> Prediction:
-    """textver's claims: every left/right paragraph pair of a record is a link."""
-    lw, rw = c.left_seg.is_word, c.right_seg.is_word
-    return Prediction(
-        predicted_links(c),
-        {t for t, f in enumerate(c.deleted_tokens) if f and lw[t]},
-        {t for t, f in enumerate(c.inserted_tokens) if f and rw[t]},
-        [(lk.left, lk.right) for lk in c.links if lk.moved],
-    )
-
-
-def baseline(left: Segmented, right: Segmented) -> Prediction:
-    """One global word diff: what it deletes is removed, what it inserts is inserted, and two
-    paragraphs are linked when a run of equal tokens joins them.  It cannot see moves."""
-    lp, rp = token_paragraphs(left), token_paragraphs(right)
-    links: set[tuple[int, int]] = set()
-    removed: set[int] = set()
-    inserted: set[int] = set()
-    for op, a0, a1, b0, b1 in diff_tokens(left.keys, right.keys):
-        if op == EQUAL:
-            links.update(zip(lp[a0:a1], rp[b0:b1], strict=True))
-        elif op == DELETE:
-            removed.update(t for t in range(a0, a1) if left.is_word[t])
-        elif op == INSERT:
-            inserted.update(t for t in range(b0, b1) if right.is_word[t])
-    return Prediction(links, removed, inserted, [])
-
-
-def score(truth: Abridgement, pred: Prediction) -> dict:
-    moved_found = {q for _, rs in pred.moved_records for q in rs} & truth.moved
-    false_moves = [rec for rec in pred.moved_records if not set(rec[1]) & truth.moved]
-    return {
-        "links": prf(pred.links, truth.para_links),
-        "removed": prf(pred.removed, truth.removed_words),
-        "inserted": prf(pred.inserted, truth.inserted_words),
-        "moves_true": len(truth.moved),
-        "moves_found": len(moved_found),
-        "false_moves": len(false_moves),
-    }
 
 
 # --- one generated case (runs in a worker process) --------------------------------------------
@@ -571,7 +518,7 @@ def write_failures(path: Path, cases: list[dict], argv: list[str]) -> None:
         f"Command: `python -m bench.align_bench {' '.join(argv)}`.  Reproduce one case with",
         '`python -c "from bench.align_bench import *; print(run_case_by_name(CORPUS, LEVEL, SEED)'
         "['failure'])\"`",
-        "or build it with `bench.abridge.abridge(text, level, seed)` (`.log` lists its edits).",
+        "or build it with `tests.helpers.abridge(text, level, seed)` (`.log` lists its edits).",
         "Targets per case: links F1 >= 0.98, removed F1 >= 0.99, inserted F1 >= 0.9, "
         "every move reported, no false move.",
         "L<n>/R<n> are paragraph indices of the left (source) and right (abridged) texts.",

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench._browser import CHROMIUM, launch  # noqa: E402
+from tests.helpers import CHROMIUM, launch  # noqa: E402
 
 TARGET_S = 2.0
 

@@ -53,8 +53,8 @@ for name, left, right, out in pairs:
 
 def build_inputs(folder: Path, seeds: int) -> list[tuple[str, Path, Path]]:
     """Write every input pair into ``folder``; return (name, left, right)."""
-    from bench.abridge import LEVELS, abridge
     from bench.align_bench import corpora, shared_dir
+    from tests.helpers import LEVELS, abridge
 
     pairs: list[tuple[str, Path, Path]] = []
     darwin = shared_dir() / "corpora" / "darwin-origin-ch1"

@@ -7,7 +7,7 @@ copied into the repository): the Debian FAQ, the Debian Reference and the New Ma
 Guide, in English and their translations.  Their numbered sections carry the same anchor ids in
 every language (the translations are made paragraph by paragraph from one DocBook source), and
 those ids are the gold correspondence between languages.  The right side is an abridgement
-made by bench/abridge.py (paragraphs and sentences dropped, tails cut, paragraphs split,
+made by tests/helpers.py's abridge (paragraphs and sentences dropped, tails cut, paragraphs split,
 condensed and moved, as the essay's reprint was made), and every case is run in both
 directions (full vs abridged, abridged vs full).  Three kinds of case:
 
@@ -44,8 +44,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
-from bench.abridge import LEVELS, Abridgement, abridge
-from bench.align_bench import Prediction, mean, note, ours, prf, score
+from bench.align_bench import mean, note
+from tests.helpers import LEVELS, Abridgement, Prediction, abridge, ours, prf, score
 from textver.compare import Comparison, compare
 from textver.extract import extract_html
 from textver.segment import paragraph_spans
@@ -73,7 +73,7 @@ DOCS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 # Chapters read of a document (all when it is not listed).  The Debian Reference is 80,000 words
-# in 10,000 paragraphs, and bench/abridge.py takes 85 s to abridge it; its first two chapters
+# in 10,000 paragraphs, and abridging it takes 85 s; its first two chapters
 # (27,000 words, the tutorial and package management) make a book of the FAQ's size.
 CHAPTERS = {"reference": ("ch01", "ch02")}
 SAME = [("faq", "en"), ("faq", "ru"), ("faq", "de"), ("faq", "fr"), ("reference", "es")]

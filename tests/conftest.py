@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import launch
 from tests.http_pages import Handler, Server
 from textver.store import Store
 
@@ -100,3 +101,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for marker, modules in _MARKED.items():
             if item.path.name in modules:
                 item.add_marker(getattr(pytest.mark, marker))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """A headless Chromium, one per test module (skips when Playwright is absent)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.failed: list[tuple[str, str | None]] = []
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[tuple[object, Recorder]]:
+    """A fresh page (own storage) that records console errors, page errors, requests, dialogs."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    rec = Recorder()
+    pg.on("console", lambda m: m.type in ("error", "warning") and rec.errors.append(m.text))
+    pg.on("pageerror", lambda e: rec.errors.append(str(e)))
+    pg.on("request", lambda r: rec.requests.append(r.url))
+    pg.on("requestfailed", lambda r: rec.failed.append((r.url, r.failure)))
+
+    def on_dialog(d: object) -> None:
+        rec.dialogs.append(d.message)  # type: ignore[attr-defined]
+        d.dismiss()  # type: ignore[attr-defined]
+
+    pg.on("dialog", on_dialog)
+    yield pg, rec
+    assert not rec.dialogs, f"a dialog opened: {rec.dialogs}"
+    context.close()

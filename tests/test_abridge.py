@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from bench.abridge import LEVELS, Abridgement, Draft, abridge, check_truth
+from tests.helpers import (
+    LEVELS,
+    Abridgement,
+    Draft,
+    abridge,
+    baseline,
+    check_truth,
+    ours,
+    prf,
+    score,
+)
+from textver.compare import compare
+from textver.version import Version
 
 # Our own prose: a made-up town chronicle, eight paragraphs of four sentences.
 CHRONICLE = [
@@ -204,17 +216,18 @@ def test_heavy_keeps_less_than_light() -> None:
 
 
 def test_prf() -> None:
-    from bench.align_bench import prf
-
     assert prf({1, 2}, {2, 3}) == (0.5, 0.5, 0.5)
     assert prf(set(), {1}) == (1.0, 0.0, 0.0)
     assert prf(set(), set()) == (1.0, 1.0, 1.0)
 
 
-def test_run_case_scores_both_aligners_against_the_truth() -> None:
-    from bench.align_bench import run_case
-
-    r = run_case("chronicle", TEXT, "light", 0)
+def test_scores_of_both_aligners_are_against_the_truth() -> None:
+    truth = abridge(TEXT, "light", 0)
+    check_truth(truth)
+    c = compare(
+        Version("left", "chronicle", truth.left.text), Version("right", "r", truth.right.text)
+    )
+    r = {"ours": score(truth, ours(c)), "baseline": score(truth, baseline(truth.left, truth.right))}
     # Scored against the generated truth, our aligner finds exactly it on a light abridgement,
     # and the one global diff does not: a scorer that ignored the truth (all ones, all zeros,
     # or any constant) could not give both.

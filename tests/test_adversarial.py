@@ -5,7 +5,7 @@ the offsets still index the text as given."""
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_compare import as_json, check_contract, kept_words
+from tests.helpers import as_json, check_contract, kept_words
 from textver.segment import count_words, segment
 
 ADVERSARIAL = st.sampled_from(

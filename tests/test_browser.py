@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bench._browser import CHROMIUM, launch
-from tests.test_report_html import IMG, SCRIPT
-from tests.test_report_text import LEFT_KEEPER, RIGHT_KEEPER
-from tests.texts import join
+from tests.helpers import (
+    CHROMIUM,
+    CONTRAST,
+    OVERFLOW,
+    PHONE,
+    css_string,
+    current,
+    first_screen,
+    in_view,
+    open_report,
+)
+from tests.texts import FILLER, IMG, LEFT_KEEPER, RIGHT_KEEPER, SCRIPT, join
 from textver.compare import compare
 from textver.report.html import render_html
 from textver.version import Version
 
 if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-# Unchanged paragraphs between the first change and the others, so that stepping must scroll.
-FILLER = [
-    f"Entry {n} of the harbour ledger records {n * 7 + 3} barrels of herring landed at the quay. "
-    f"The clerk signed page {n * 11 + 2} before the evening tide."
-    for n in range(1, 31)
-]
 NOTES = "Framing lines kept out of the text:\nFirst line\nSecond line"
 # The last filler paragraph gains a sentence on the right.
 ADDED = FILLER[-1] + " A gale then closed the harbour for nine whole days."
@@ -52,62 +53,6 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict]:
     path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(render_html(c), encoding="utf-8")
     return path.as_uri(), c.to_dict()["stats"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.failed: list[tuple[str, str | None]] = []
-
-
-@pytest.fixture
-def page(browser: object) -> Iterator[tuple[object, Recorder]]:
-    """A fresh page (own storage) that records console errors, page errors, requests, dialogs."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
-    pg = context.new_page()
-    rec = Recorder()
-    pg.on("console", lambda m: m.type in ("error", "warning") and rec.errors.append(m.text))
-    pg.on("pageerror", lambda e: rec.errors.append(str(e)))
-    pg.on("request", lambda r: rec.requests.append(r.url))
-    pg.on("requestfailed", lambda r: rec.failed.append((r.url, r.failure)))
-
-    def on_dialog(d: object) -> None:
-        rec.dialogs.append(d.message)  # type: ignore[attr-defined]
-        d.dismiss()  # type: ignore[attr-defined]
-
-    pg.on("dialog", on_dialog)
-    yield pg, rec
-    assert not rec.dialogs, f"a dialog opened: {rec.dialogs}"
-    context.close()
-
-
-def open_report(pg: object, url: str) -> None:
-    pg.goto(url)  # type: ignore[attr-defined]
-    pg.wait_for_function("window.textverReady === true")  # type: ignore[attr-defined]
-
-
-def current(pg: object) -> list[str]:
-    return pg.evaluate(  # type: ignore[attr-defined]
-        "[...document.querySelectorAll('[aria-current]')].map(e => e.id + ' ' + e.className)"
-    )
-
-
-def in_view(pg: object, selector: str) -> bool:
-    return pg.evaluate(  # type: ignore[attr-defined]
-        """s => { const r = document.querySelector(s).getBoundingClientRect();
-                  return r.bottom > 0 && r.top < innerHeight && r.height > 0; }""",
-        selector,
-    )
 
 
 def test_loads_clean_and_offline(page: tuple, report: tuple) -> None:
@@ -324,49 +269,6 @@ def test_storage_refused_still_works(browser: object, report: tuple) -> None:
     context.close()
 
 
-CONTRAST = """() => {
-  const rgba = c => c.match(/[\\d.]+/g).map(Number);
-  const lum = c => {
-    const v = rgba(c).slice(0, 3).map(x => {
-      x /= 255;
-      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
-    });
-    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
-  };
-  const opaque = c => { const v = rgba(c); return v.length < 4 || v[3] > 0.5; };
-  const background = el => {
-    for (; el; el = el.parentElement) {
-      const c = getComputedStyle(el).backgroundColor;
-      if (opaque(c)) return c;
-    }
-    return "rgb(255, 255, 255)";
-  };
-  const ratio = (fg, bg) => {
-    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-    return (a + 0.05) / (b + 0.05);
-  };
-  const bad = [];
-  const seen = new Set();
-  for (const el of document.querySelectorAll(
-      "body *:not(script):not(style):not(.minimap):not(.mk)")) {
-    if (!el.checkVisibility()) continue;
-    for (const pseudo of [null, "::before"]) {
-      const s = getComputedStyle(el, pseudo);
-      if (pseudo && (s.content === "none" || s.position === "absolute")) continue;
-      if (!pseudo && ![...el.childNodes].some(n => n.nodeType === 3 && n.data.trim())) continue;
-      const bg = pseudo && opaque(s.backgroundColor) ? s.backgroundColor : background(el);
-      const key = s.color + "|" + bg;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const r = ratio(s.color, bg);
-      if (r < 4.5) bad.push(el.tagName + "." + el.className + (pseudo || "") + " " + key + " " +
-                            r.toFixed(2));
-    }
-  }
-  return bad;
-}"""
-
-
 def test_text_colours_meet_wcag_aa(page: tuple, report: tuple) -> None:
     pg, _ = page
     url, _ = report
@@ -451,44 +353,6 @@ def test_a_right_to_left_override_in_a_label_cannot_reorder_it(page: tuple, tmp_
     assert xs == sorted(xs), f"{text!r} is drawn out of order: {xs}"
     assert text == "<U+202E>txt.exe" and len(xs) == len(text)
     assert label_right <= arrow_left + 1
-
-
-# Phone layout: a 390 px wide screen (an iPhone 12 to 15), and what a reviewer sees first.
-PHONE = {"width": 390, "height": 844}
-
-# Every visible element that reaches past the right edge of the window, and every scrolling
-# box inside the page that needs scrolling: (element, right edge or "scrolls").
-OVERFLOW = """() => {
-  const W = document.documentElement.clientWidth;
-  const bad = [];
-  for (const el of document.querySelectorAll("body *")) {
-    if (!el.checkVisibility() || el.closest("[data-scrolls]")) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width > 0 && r.right > W + 0.5) bad.push(el.tagName + "." + el.className + " " + r.right);
-    const o = getComputedStyle(el).overflowX;
-    if ((o === "auto" || o === "scroll" || o === "hidden") && el.scrollWidth > el.clientWidth + 1)
-      bad.push(el.tagName + "." + el.className + " scrolls");
-  }
-  return bad;
-}"""
-
-# Where the summary, its first largest cut and the provenance fold are, and what is visible.
-FIRST_SCREEN = """() => {
-  const top = s => { const e = document.querySelector(s); return e && e.checkVisibility()
-    ? e.getBoundingClientRect().top : null; };
-  return {summary: top("#sum-h"), figure: top(".summary strong, .summary table"),
-          cut: top(".cuts li"), fold: top(".provenance"), card: top(".prov"),
-          height: innerHeight};
-}"""
-
-
-def css_string(text: str) -> str:
-    """``text`` as getComputedStyle writes a string in ``content``."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def first_screen(pg: object) -> dict:
-    return pg.evaluate(FIRST_SCREEN)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 800}])

@@ -3,16 +3,14 @@ controls it shares with the two-text report (steps, views, filter, hash) work on
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-# The browser, the recording page and their helpers are those of the two-text report's tests
-# (importing them also skips this module, with their reason, when Chromium is absent).
-from tests import test_browser
-from tests.test_browser import (
+from tests.helpers import (
+    CHROMIUM,
     CONTRAST,
-    FILLER,
     OVERFLOW,
     PHONE,
     css_string,
@@ -21,14 +19,15 @@ from tests.test_browser import (
     in_view,
     open_report,
 )
-from tests.test_collation_html import ADDED, IMG, SCRIPT
-from tests.texts import HARBOUR, darwin_dir, join
+from tests.texts import FILLER, HARBOUR, IMG, SCRIPT, darwin_dir, join
+from tests.texts import LIFEBOAT as ADDED
 from textver.collate import collate
 from textver.report.collation_html import render_collation_html
 from textver.version import Version
 
-browser = test_browser.browser  # the fixtures, under the names the tests ask for
-page = test_browser.page
+if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 OPENING = f"The opening line quotes {SCRIPT} plainly."
 REWORDED = "The opening line quotes a harmless phrase plainly."

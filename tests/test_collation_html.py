@@ -11,37 +11,12 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from tests.test_report_html import IMG, SCRIPT
-from tests.texts import HARBOUR, darwin_dir, join
+from tests.helpers import editions
+from tests.texts import HARBOUR, IMG, SCRIPT, darwin_dir, join
+from tests.texts import LIFEBOAT as ADDED
 from textver.collate import Collation, collate
 from textver.report.collation_html import render_collation_html
 from textver.version import Version
-
-# Our own prose: a base edition and three later ones, each changing it in one way.
-ADDED = (
-    "A lifeboat station opened beside the lighthouse in 1931. Its crews rowed out in every "
-    "winter gale and saved more than two hundred sailors."
-)
-REWORDED = HARBOUR[1].replace("Work took", "Building lasted")
-assert HARBOUR[1] != REWORDED
-
-
-def editions() -> list[Version]:
-    """1901 (the base), 1905 without the lighthouse paragraph, 1910 with an added paragraph
-    about the lifeboat, 1920 with one sentence reworded."""
-    return [
-        Version(
-            "1901", "1901.txt", join(HARBOUR), {"publication": "Vellmoor Press", "date": "1901"}
-        ),
-        Version("1905", "1905.txt", join([*HARBOUR[:2], *HARBOUR[3:]]), {"date": "1905"}),
-        Version(
-            "1910",
-            "1910.txt",
-            join([*HARBOUR[:4], ADDED, *HARBOUR[4:]]),
-            {"url": "https://example.org/1910", "translator": "E. Marsh"},
-        ),
-        Version("1920", "1920.txt", join([HARBOUR[0], REWORDED, *HARBOUR[2:]]), {}),
-    ]
 
 
 def small() -> Collation:

@@ -1,94 +1,14 @@
 """The textver.comparison JSON contract and its invariants, on written and random texts."""
 
-import itertools
-import json
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import as_json, check_contract, compact_json, kept_words
 from tests.texts import HARBOUR as P
 from tests.texts import join
 from textver.compare import compare
-from textver.segment import segment
 from textver.version import Version
-
-
-def as_json(left: str, right: str, **kw) -> dict:
-    c = compare(Version("a", "a.txt", left), Version("b", "b.txt", right), **kw)
-    text = c.to_json()
-    assert text == compact_json(c.to_dict())  # the fast writer writes what json writes
-    return json.loads(text)
-
-
-def compact_json(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-def check_contract(d: dict) -> None:
-    assert d["format"] == "textver.comparison" and d["version"] == 1
-    keys = {"format", "version", "left", "right", "alignment", "changes", "stats"}
-    meaning = "meaning" in d  # present only when sentences were compared by meaning
-    assert set(d) == (keys | {"meaning"} if meaning else keys)
-    if meaning:
-        assert set(d["meaning"]) == {"model", "languages", "cross_language"}
-    for side in ("left", "right"):
-        s = d[side]
-        assert set(s) == {"label", "source", "sha256", "words", "text", "paragraphs"}
-        assert isinstance(s["words"], int) and len(s["sha256"]) == 64
-        # paragraphs are in order, disjoint, and together hold every non-space character
-        covered = [False] * len(s["text"])
-        last = 0
-        for start, end in s["paragraphs"]:
-            assert last <= start < end <= len(s["text"])
-            covered[start:end] = [True] * (end - start)
-            last = end
-        assert all(c or ch.isspace() for c, ch in zip(covered, s["text"], strict=True))
-    kinds = {"equal", "changed", "deleted", "inserted", "split", "merged"}
-    kinds |= {"translated"} if meaning else set()
-    for side in ("left", "right"):
-        seen = sorted(i for rec in d["alignment"] for i in rec[side])
-        assert seen == list(range(len(d[side]["paragraphs"])))
-    for rec in d["alignment"]:
-        assert rec["kind"] in kinds and isinstance(rec["moved"], bool)
-        assert 0.0 <= rec["similarity"] <= 1.0
-        assert (rec["kind"] == "deleted") == (rec["right"] == [])
-        assert (rec["kind"] == "inserted") == (rec["left"] == [])
-        if rec["kind"] == "split":
-            assert len(rec["left"]) < len(rec["right"])
-        if rec["kind"] == "merged":
-            assert len(rec["left"]) >= len(rec["right"]) > 0
-        for sl in rec["sentences"]:
-            assert sl["kind"] in {"equal", "changed", "deleted", "inserted"} | (
-                {"translated"} if meaning else set()
-            )
-            assert ("method" in sl) == ("similarity" in sl) == meaning
-            for side in ("left", "right"):
-                for start, end in sl[side]:
-                    assert any(
-                        p0 <= start < end <= p1
-                        for p0, p1 in (d[side]["paragraphs"][i] for i in rec[side])
-                    )
-    for op, side in (("delete", "left"), ("insert", "right")):
-        spans = [ch[side] for ch in d["changes"] if ch["op"] == op]
-        assert spans == sorted(spans)
-        assert all(a < b <= c for (a, b), (c, _) in itertools.pairwise(spans))
-    assert all(set(ch) in ({"op", "left"}, {"op", "right"}) for ch in d["changes"])
-    st_ = d["stats"]
-    assert st_["left_words"] == d["left"]["words"] and st_["right_words"] == d["right"]["words"]
-    assert 0.0 <= st_["retained"] <= 1.0
-
-
-def kept_words(d: dict, side: str, op: str) -> list[str]:
-    """Comparison keys of the words of one side outside that side's changes."""
-    text = d[side]["text"]
-    spans = [ch[side] for ch in d["changes"] if ch["op"] == op]
-    seg = segment(text)
-    out = []
-    for (a, b), key, is_word in zip(seg.tokens, seg.keys, seg.is_word, strict=True):
-        if is_word and not any(s <= a and b <= e for s, e in spans):
-            out.append(key)
-    return out
 
 
 def test_contract_on_an_abridgement() -> None:

@@ -6,6 +6,8 @@ import sys
 import pytest
 
 from tests.conftest import REPO
+from tests.helpers import english_chronicle
+from tests.texts import FRENCH_PREFACE
 from textver.compare import compare
 from textver.language import detect, language_of, normalise
 from textver.version import Version
@@ -127,69 +129,6 @@ def test_words_written_alike_meet_across_languages() -> None:
         Version("de", "de.txt", de, {"language": "de"}),
     )
     assert ([1], [1]) in [(lk.left, lk.right) for lk in c.links]
-
-
-# A translator's preface in French and an English chronicle, both written for these tests: the
-# preface fills more than the first few thousand characters, which alone decided before.
-FRENCH_PREFACE = [
-    "Préface du traducteur. Ce petit livre est une chronique de la ville de Vellmoor, écrite "
-    "en anglais par un instituteur qui a passé toute sa vie dans le port. Nous avons voulu le "
-    "présenter aux lecteurs français tel qu'il a été publié, sans rien changer au texte.",
-    "Le lecteur trouvera dans ces pages une suite de notes sur les années et les saisons. "
-    "L'auteur ne cherche pas à plaire : il écrit ce qu'il a vu, ce que les anciens lui ont "
-    "raconté et ce que les registres de la mairie conservent. C'est pour cela que nous "
-    "aimons ce livre, et c'est aussi pour cela qu'il est parfois un peu sec.",
-    "Il faut dire un mot de la langue. L'anglais de l'auteur est simple, mais il emploie des "
-    "mots de pêcheurs que les dictionnaires ne donnent pas. Nous les avons laissés dans le "
-    "texte, et le lecteur curieux en trouvera le sens dans les notes à la fin du volume.",
-    "Nous remercions les habitants de la ville, qui nous ont reçus avec une grande patience "
-    "pendant nos deux séjours. Ils nous ont montré les vieux filets, les cartes marines et "
-    "les lettres de leurs grands-parents. Sans eux, ce travail n'aurait pas été possible.",
-    "Nous remercions aussi la bibliothèque municipale, qui a bien voulu nous prêter les "
-    "premières éditions de la chronique, et le musée du port, où sont gardés les journaux "
-    "de la gardienne du phare. Les erreurs qui restent sont les nôtres.",
-    "Une dernière remarque. La chronique ne suit pas toujours l'ordre des années : l'auteur "
-    "revient souvent en arrière, il compare, il se souvient. Nous avons gardé cet ordre, "
-    "qui est celui d'une mémoire plus que celui d'un livre d'histoire, et nous espérons que "
-    "le lecteur y trouvera le même plaisir que nous.",
-    "Enfin, nous avons choisi de ne pas traduire le titre, qui est le nom de la ville dans "
-    "la langue de ses habitants. Il n'y a pas de mot français pour dire ce que ce nom veut "
-    "dire pour eux : c'est à la fois le port, la colline et la mer qui les entoure.",
-    "Quelques mots sur l'auteur. Il est né dans une maison du vieux quai, fils d'un pêcheur "
-    "et d'une couturière. Il a enseigné pendant quarante ans dans la seule école de la "
-    "ville, et il a commencé sa chronique le jour où il a pris sa retraite.",
-    "Il écrivait le soir, à la lumière d'une lampe à pétrole, dans des cahiers d'écolier "
-    "qu'il achetait chez l'épicier. Sa fille nous a montré ces cahiers : ils sont couverts "
-    "de ratures, de dessins de bateaux et de petites cartes du port.",
-    "La première édition a paru chez un imprimeur de la côte, en trois cents exemplaires. "
-    "Elle a été vendue en quelques semaines, surtout aux familles de la ville, qui y "
-    "retrouvaient les noms de leurs parents et les histoires de leur enfance.",
-    "Nous avons suivi le texte de la seconde édition, que l'auteur a revue avant sa mort. "
-    "Il y a ajouté deux chapitres sur la tempête et sur l'arrivée du chemin de fer, et il a "
-    "corrigé un grand nombre de dates que sa mémoire avait trahies.",
-    "Les notes sont de nous. Elles expliquent les mots du métier, les noms des lieux et les "
-    "coutumes qui ont disparu depuis. Nous avons essayé de les garder courtes, pour ne pas "
-    "alourdir un texte qui se lit d'abord comme un récit.",
-    "Nous dédions cette traduction à la mémoire de la gardienne du phare, dont les journaux "
-    "ont inspiré tant de pages de ce livre, et à tous ceux qui vivent encore de la mer.",
-]
-_TRADES = ["fishermen", "net makers", "boat builders", "school teachers", "farmers", "bakers"]
-_PLACES = ["the northern pier", "the old quay", "the market square", "the chapel", "the mill"]
-
-
-def english_chronicle(years: int) -> list[str]:
-    """Paragraphs of an English town chronicle, one a year, every sentence different."""
-    out = []
-    for k in range(years):
-        year = 1850 + k
-        trade, place = _TRADES[k % len(_TRADES)], _PLACES[k % len(_PLACES)]
-        out.append(
-            f"In {year} the {trade} of Vellmoor met at {place} to choose their elders. "
-            f"They chose {k % 7 + 2} men and {k % 5 + 1} women, and the vote was held in the "
-            f"evening after the boats had come back. The weather that year was "
-            f"{'wet' if k % 2 else 'dry'}, and the catch was {'poor' if k % 3 else 'good'}."
-        )
-    return out
 
 
 def test_detect_samples_the_whole_text_not_its_preface() -> None:

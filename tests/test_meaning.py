@@ -409,7 +409,8 @@ def _edited(paragraphs: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("years", [60, 8])
 def test_english_with_a_french_preface_is_not_a_translation(years: int) -> None:
-    from tests.test_language import FRENCH_PREFACE, english_chronicle
+    from tests.helpers import english_chronicle
+    from tests.texts import FRENCH_PREFACE
     from textver.language import detect
 
     chronicle = english_chronicle(years)

@@ -10,14 +10,11 @@ import sys
 
 from bs4 import BeautifulSoup
 
-from tests.test_report_text import LEFT_KEEPER, RIGHT_KEEPER, keeper
-from tests.texts import darwin_dir, join
+from tests.helpers import keeper
+from tests.texts import IMG, LEFT_KEEPER, RIGHT_KEEPER, SCRIPT, darwin_dir, join
 from textver.compare import Comparison, compare
 from textver.report.html import render_html
 from textver.version import Version
-
-SCRIPT = "<script>alert(1)</script>"
-IMG = '"><img src=x onerror=alert(1)>'
 
 
 def hostile() -> Comparison:

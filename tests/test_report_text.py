@@ -8,52 +8,12 @@ import subprocess
 import sys
 
 from tests.conftest import REPO
-from tests.texts import darwin_dir, join
-from textver.compare import Comparison, compare
+from tests.helpers import keeper
+from tests.texts import LEFT_KEEPER, RIGHT_KEEPER, darwin_dir, join
+from textver.compare import compare
 from textver.report.model import report_model
 from textver.report.text import render_text
 from textver.version import Version
-
-# Our own prose.  RIGHT_KEEPER is LEFT_KEEPER edited so that the aligner sees each kind of change:
-# a shortened sentence (¶1), a dropped sentence (¶2), a reworded sentence (¶3), a dropped paragraph
-# (¶4), a moved paragraph (¶6 now before ¶5), and unchanged paragraphs (¶7-¶9).
-LEFT_KEEPER = [
-    "The lighthouse keeper rose before dawn every morning. He climbed the spiral staircase "
-    "with a lantern in hand. The gulls were already circling the rocks below.",
-    "Ships passed the headland in every season of the year. Captains trusted the beam more "
-    "than their charts. Nobody remembered a wreck on that coast.",
-    "His daughter kept the logbook in careful copperplate handwriting. She recorded the "
-    "weather, the tides and every passing vessel.",
-    "In winter the storms tore slates from the cottage roof. The keeper mended them with tar "
-    "and borrowed timber.",
-    "Supplies arrived by boat once a fortnight from the mainland harbour. Flour, lamp oil and "
-    "newspapers were carried up the cliff path.",
-    "When the light was finally automated the family moved inland. The tower still stands, "
-    "white against the grey Atlantic sky.",
-    "Visitors now climb the same staircase on summer afternoons. A small museum shows the "
-    "logbooks behind glass.",
-    "The keeper's lantern hangs above the museum door. Children are allowed to ring the old "
-    "fog bell once each.",
-    "A plaque by the gate lists every keeper since the tower was lit in 1791.",
-]
-RIGHT_KEEPER = [
-    "The lighthouse keeper rose before dawn. He climbed the spiral staircase with a lantern in "
-    "hand. The gulls were already circling the rocks below.",
-    "Ships passed the headland in every season of the year. Nobody remembered a wreck on that "
-    "coast.",
-    "His daughter kept the logbook in neat copperplate script. She recorded the weather, the "
-    "tides and every passing vessel.",
-    LEFT_KEEPER[5],
-    LEFT_KEEPER[4],
-    *LEFT_KEEPER[6:],
-]
-
-
-def keeper() -> Comparison:
-    """The crafted comparison every report test reads."""
-    left = Version("first", "first.txt", join(LEFT_KEEPER), {"publication": "Our own"})
-    right = Version("second", "second.txt", join(RIGHT_KEEPER), {"date": "2020-01-01"})
-    return compare(left, right)
 
 
 def test_crafted_pair_gives_every_kind_of_change() -> None:
@@ -115,7 +75,7 @@ def test_anchors_are_stable_for_the_same_inputs() -> None:
     """The same inputs give the same anchors whatever Python's hash seed: each run is its own
     process (string hashing, and so set order, is fixed for the life of one process)."""
     code = (
-        "from tests.test_report_text import keeper\n"
+        "from tests.helpers import keeper\n"
         "from textver.report.model import report_model\n"
         "for e in report_model(keeper()).edits: print(e.anchor, e.label, e.pos)\n"
     )

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 
-from tests.test_collation_html import editions
-from tests.test_report_text import keeper
+from tests.helpers import editions, keeper
 from textver.collate import collate
 from textver.provenance import WorkInfo
 from textver.report.collation_html import render_collation_html

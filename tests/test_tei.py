@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree as ET
 
-from tests.test_collation_html import editions
+from tests.helpers import editions
 from textver.collate import collate
 from textver.provenance import WorkInfo
 from textver.report.tei import to_collatex_json, to_tei

@@ -1,38 +1,299 @@
-"""Generate abridgements of a real text whose true alignment is known, to score an aligner on.
+"""Helpers shared by the tests (and, for the abridgement generator and its scoring, by the
+benchmarks under bench/, which import them from here so each exists once).
 
-An abridged reprint is made from its source by an editor who drops paragraphs and sentences, cuts
-the tail off a long sentence, splits a paragraph, condenses two or three paragraphs into one,
-moves a passage, opens a sentence with "However," and swaps a word here and there.  We imitate
-that editor, but keep books: the right text is built only from *pieces*, each either a slice of
-the left text (copied at token boundaries, so it remembers where it came from) or a new string.
-After the right text is rendered it is segmented exactly as textver segments it, and every right
-token is traced back through the pieces to the left token it was copied from, or to nothing.  The
-truth (paragraph links, removed words, inserted words, moved paragraphs) is read off that trace,
-never off the editing plan, so it cannot drift from the text the aligner actually sees.
-
-The editor is kept plausible, and the truth unambiguous, by a few rules: a tail is cut only at a
-clause end (comma, semicolon, colon, dash, "but"), keeping two fifths of the sentence, never
-after an opening phrase ("By a similar process of selection.") and never where the shortened
-sentence would also be the opening of another sentence or end on the word the full one ends on
-(a word diff could then keep either occurrence); a condensed paragraph takes the topic sentence
-(and sometimes one more) of each source paragraph, only full statements that end with a full
-stop, and never headings, boxes or list items ("c) ..."); a connective is put only before
-prose that does not already open with one, lower-casing the old first word unless it is a name;
-one word at most is swapped per sentence; a moved paragraph holds ten words or more (twenty if
-possible) and jumps over half as many words again as it holds, so that it, and not its
-neighbours, is what moved.
+Texts shared by several tests are in tests/texts.py; fixtures in tests/conftest.py.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
+import json
 import random
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
+from tests.texts import HARBOUR, LEFT_KEEPER, LIFEBOAT, RIGHT_KEEPER, join
+from textver.compare import Comparison, compare
+from textver.diff import DELETE, EQUAL, INSERT, diff_tokens
 from textver.segment import Segmented, count_words, segment
+from textver.version import Version
 
+# --- comparisons and their JSON ------------------------------------------------------------------
+
+
+def as_json(left: str, right: str, **kw) -> dict:
+    c = compare(Version("a", "a.txt", left), Version("b", "b.txt", right), **kw)
+    text = c.to_json()
+    assert text == compact_json(c.to_dict())  # the fast writer writes what json writes
+    return json.loads(text)
+
+
+def compact_json(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def check_contract(d: dict) -> None:
+    assert d["format"] == "textver.comparison" and d["version"] == 1
+    keys = {"format", "version", "left", "right", "alignment", "changes", "stats"}
+    meaning = "meaning" in d  # present only when sentences were compared by meaning
+    assert set(d) == (keys | {"meaning"} if meaning else keys)
+    if meaning:
+        assert set(d["meaning"]) == {"model", "languages", "cross_language"}
+    for side in ("left", "right"):
+        s = d[side]
+        assert set(s) == {"label", "source", "sha256", "words", "text", "paragraphs"}
+        assert isinstance(s["words"], int) and len(s["sha256"]) == 64
+        # paragraphs are in order, disjoint, and together hold every non-space character
+        covered = [False] * len(s["text"])
+        last = 0
+        for start, end in s["paragraphs"]:
+            assert last <= start < end <= len(s["text"])
+            covered[start:end] = [True] * (end - start)
+            last = end
+        assert all(c or ch.isspace() for c, ch in zip(covered, s["text"], strict=True))
+    kinds = {"equal", "changed", "deleted", "inserted", "split", "merged"}
+    kinds |= {"translated"} if meaning else set()
+    for side in ("left", "right"):
+        seen = sorted(i for rec in d["alignment"] for i in rec[side])
+        assert seen == list(range(len(d[side]["paragraphs"])))
+    for rec in d["alignment"]:
+        assert rec["kind"] in kinds and isinstance(rec["moved"], bool)
+        assert 0.0 <= rec["similarity"] <= 1.0
+        assert (rec["kind"] == "deleted") == (rec["right"] == [])
+        assert (rec["kind"] == "inserted") == (rec["left"] == [])
+        if rec["kind"] == "split":
+            assert len(rec["left"]) < len(rec["right"])
+        if rec["kind"] == "merged":
+            assert len(rec["left"]) >= len(rec["right"]) > 0
+        for sl in rec["sentences"]:
+            assert sl["kind"] in {"equal", "changed", "deleted", "inserted"} | (
+                {"translated"} if meaning else set()
+            )
+            assert ("method" in sl) == ("similarity" in sl) == meaning
+            for side in ("left", "right"):
+                for start, end in sl[side]:
+                    assert any(
+                        p0 <= start < end <= p1
+                        for p0, p1 in (d[side]["paragraphs"][i] for i in rec[side])
+                    )
+    for op, side in (("delete", "left"), ("insert", "right")):
+        spans = [ch[side] for ch in d["changes"] if ch["op"] == op]
+        assert spans == sorted(spans)
+        assert all(a < b <= c for (a, b), (c, _) in itertools.pairwise(spans))
+    assert all(set(ch) in ({"op", "left"}, {"op", "right"}) for ch in d["changes"])
+    st_ = d["stats"]
+    assert st_["left_words"] == d["left"]["words"] and st_["right_words"] == d["right"]["words"]
+    assert 0.0 <= st_["retained"] <= 1.0
+
+
+def kept_words(d: dict, side: str, op: str) -> list[str]:
+    """Comparison keys of the words of one side outside that side's changes."""
+    text = d[side]["text"]
+    spans = [ch[side] for ch in d["changes"] if ch["op"] == op]
+    seg = segment(text)
+    out = []
+    for (a, b), key, is_word in zip(seg.tokens, seg.keys, seg.is_word, strict=True):
+        if is_word and not any(s <= a and b <= e for s, e in spans):
+            out.append(key)
+    return out
+
+
+def keeper() -> Comparison:
+    """The crafted comparison every report test reads."""
+    left = Version("first", "first.txt", join(LEFT_KEEPER), {"publication": "Our own"})
+    right = Version("second", "second.txt", join(RIGHT_KEEPER), {"date": "2020-01-01"})
+    return compare(left, right)
+
+
+def editions() -> list[Version]:
+    """1901 (the base), 1905 without the lighthouse paragraph, 1910 with an added paragraph
+    about the lifeboat, 1920 with one sentence reworded."""
+    return [
+        Version(
+            "1901", "1901.txt", join(HARBOUR), {"publication": "Vellmoor Press", "date": "1901"}
+        ),
+        Version("1905", "1905.txt", join([*HARBOUR[:2], *HARBOUR[3:]]), {"date": "1905"}),
+        Version(
+            "1910",
+            "1910.txt",
+            join([*HARBOUR[:4], LIFEBOAT, *HARBOUR[4:]]),
+            {"url": "https://example.org/1910", "translator": "E. Marsh"},
+        ),
+        Version(
+            "1920",
+            "1920.txt",
+            join([HARBOUR[0], HARBOUR[1].replace("Work took", "Building lasted"), *HARBOUR[2:]]),
+            {},
+        ),
+    ]
+
+
+_TRADES = ["fishermen", "net makers", "boat builders", "school teachers", "farmers", "bakers"]
+_PLACES = ["the northern pier", "the old quay", "the market square", "the chapel", "the mill"]
+
+
+def english_chronicle(years: int) -> list[str]:
+    """Paragraphs of an English town chronicle, one a year, every sentence different."""
+    out = []
+    for k in range(years):
+        year = 1850 + k
+        trade, place = _TRADES[k % len(_TRADES)], _PLACES[k % len(_PLACES)]
+        out.append(
+            f"In {year} the {trade} of Vellmoor met at {place} to choose their elders. "
+            f"They chose {k % 7 + 2} men and {k % 5 + 1} women, and the vote was held in the "
+            f"evening after the boats had come back. The weather that year was "
+            f"{'wet' if k % 2 else 'dry'}, and the catch was {'poor' if k % 3 else 'good'}."
+        )
+    return out
+
+
+# --- the headless browser ------------------------------------------------------------------------
+# As root, in a sandbox with no network: no Chromium sandbox, no GPU, and none of the background
+# connections Chromium would otherwise try (they are refused here, many at a time).
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def launch(playwright: Any) -> Any:
+    """A headless Chromium browser from a started ``sync_playwright()``."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+
+def open_report(pg: object, url: str) -> None:
+    pg.goto(url)  # type: ignore[attr-defined]
+    pg.wait_for_function("window.textverReady === true")  # type: ignore[attr-defined]
+
+
+def current(pg: object) -> list[str]:
+    return pg.evaluate(  # type: ignore[attr-defined]
+        "[...document.querySelectorAll('[aria-current]')].map(e => e.id + ' ' + e.className)"
+    )
+
+
+def in_view(pg: object, selector: str) -> bool:
+    return pg.evaluate(  # type: ignore[attr-defined]
+        """s => { const r = document.querySelector(s).getBoundingClientRect();
+                  return r.bottom > 0 && r.top < innerHeight && r.height > 0; }""",
+        selector,
+    )
+
+
+CONTRAST = """() => {
+  const rgba = c => c.match(/[\\d.]+/g).map(Number);
+  const lum = c => {
+    const v = rgba(c).slice(0, 3).map(x => {
+      x /= 255;
+      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  };
+  const opaque = c => { const v = rgba(c); return v.length < 4 || v[3] > 0.5; };
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = getComputedStyle(el).backgroundColor;
+      if (opaque(c)) return c;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const ratio = (fg, bg) => {
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    return (a + 0.05) / (b + 0.05);
+  };
+  const bad = [];
+  const seen = new Set();
+  for (const el of document.querySelectorAll(
+      "body *:not(script):not(style):not(.minimap):not(.mk)")) {
+    if (!el.checkVisibility()) continue;
+    for (const pseudo of [null, "::before"]) {
+      const s = getComputedStyle(el, pseudo);
+      if (pseudo && (s.content === "none" || s.position === "absolute")) continue;
+      if (!pseudo && ![...el.childNodes].some(n => n.nodeType === 3 && n.data.trim())) continue;
+      const bg = pseudo && opaque(s.backgroundColor) ? s.backgroundColor : background(el);
+      const key = s.color + "|" + bg;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const r = ratio(s.color, bg);
+      if (r < 4.5) bad.push(el.tagName + "." + el.className + (pseudo || "") + " " + key + " " +
+                            r.toFixed(2));
+    }
+  }
+  return bad;
+}"""
+
+
+# Phone layout: a 390 px wide screen (an iPhone 12 to 15), and what a reviewer sees first.
+PHONE = {"width": 390, "height": 844}
+
+# Every visible element that reaches past the right edge of the window, and every scrolling
+# box inside the page that needs scrolling: (element, right edge or "scrolls").
+OVERFLOW = """() => {
+  const W = document.documentElement.clientWidth;
+  const bad = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (!el.checkVisibility() || el.closest("[data-scrolls]")) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > W + 0.5) bad.push(el.tagName + "." + el.className + " " + r.right);
+    const o = getComputedStyle(el).overflowX;
+    if ((o === "auto" || o === "scroll" || o === "hidden") && el.scrollWidth > el.clientWidth + 1)
+      bad.push(el.tagName + "." + el.className + " scrolls");
+  }
+  return bad;
+}"""
+
+# Where the summary, its first largest cut and the provenance fold are, and what is visible.
+FIRST_SCREEN = """() => {
+  const top = s => { const e = document.querySelector(s); return e && e.checkVisibility()
+    ? e.getBoundingClientRect().top : null; };
+  return {summary: top("#sum-h"), figure: top(".summary strong, .summary table"),
+          cut: top(".cuts li"), fold: top(".provenance"), card: top(".prov"),
+          height: innerHeight};
+}"""
+
+
+def css_string(text: str) -> str:
+    """``text`` as getComputedStyle writes a string in ``content``."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def first_screen(pg: object) -> dict:
+    return pg.evaluate(FIRST_SCREEN)  # type: ignore[attr-defined]
+
+
+# --- abridgements of a real text whose true alignment is known -----------------------------------
+# Generate abridgements of a real text whose true alignment is known, to score an aligner on.
+#
+# An abridged reprint is made from its source by an editor who drops paragraphs and sentences, cuts
+# the tail off a long sentence, splits a paragraph, condenses two or three paragraphs into one,
+# moves a passage, opens a sentence with "However," and swaps a word here and there.  We imitate
+# that editor, but keep books: the right text is built only from *pieces*, each either a slice of
+# the left text (copied at token boundaries, so it remembers where it came from) or a new string.
+# After the right text is rendered it is segmented exactly as textver segments it, and every right
+# token is traced back through the pieces to the left token it was copied from, or to nothing.  The
+# truth (paragraph links, removed words, inserted words, moved paragraphs) is read off that trace,
+# never off the editing plan, so it cannot drift from the text the aligner actually sees.
+#
+# The editor is kept plausible, and the truth unambiguous, by a few rules: a tail is cut only at a
+# clause end (comma, semicolon, colon, dash, "but"), keeping two fifths of the sentence, never
+# after an opening phrase ("By a similar process of selection.") and never where the shortened
+# sentence would also be the opening of another sentence or end on the word the full one ends on
+# (a word diff could then keep either occurrence); a condensed paragraph takes the topic sentence
+# (and sometimes one more) of each source paragraph, only full statements that end with a full
+# stop, and never headings, boxes or list items ("c) ..."); a connective is put only before
+# prose that does not already open with one, lower-casing the old first word unless it is a name;
+# one word at most is swapped per sentence; a moved paragraph holds ten words or more (twenty if
+# possible) and jumps over half as many words again as it holds, so that it, and not its
+# neighbours, is what moved.
 CONNECTIVES = ("However,", "Indeed,", "In short,", "Moreover,", "Thus,", "Still,")
 # Replacements an editor might make (each fits wherever the word it replaces does); a word not
 # listed is swapped for a word from elsewhere in the text.
@@ -804,3 +1065,70 @@ class _Editor:
                 if targets:
                     self.d.move(u, self.rng.choice(targets))
                     break
+
+
+# --- scoring an aligner against that truth -------------------------------------------------------
+
+
+def prf(pred: set, gold: set) -> tuple[float, float, float]:
+    """Precision, recall, F1; an empty prediction has precision 1, an empty truth recall 1."""
+    tp = len(pred & gold)
+    p = tp / len(pred) if pred else 1.0
+    r = tp / len(gold) if gold else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def predicted_links(c: Comparison) -> set[tuple[int, int]]:
+    return {(p, q) for lk in c.links for p in lk.left for q in lk.right}
+
+
+@dataclass
+class Prediction:
+    """What an aligner claims, in the terms the truth is kept in (token and paragraph indices)."""
+
+    links: set[tuple[int, int]]
+    removed: set[int]
+    inserted: set[int]
+    moved_records: list[tuple[list[int], list[int]]]
+
+
+def ours(c: Comparison) -> Prediction:
+    """textver's claims: every left/right paragraph pair of a record is a link."""
+    lw, rw = c.left_seg.is_word, c.right_seg.is_word
+    return Prediction(
+        predicted_links(c),
+        {t for t, f in enumerate(c.deleted_tokens) if f and lw[t]},
+        {t for t, f in enumerate(c.inserted_tokens) if f and rw[t]},
+        [(lk.left, lk.right) for lk in c.links if lk.moved],
+    )
+
+
+def baseline(left: Segmented, right: Segmented) -> Prediction:
+    """One global word diff: what it deletes is removed, what it inserts is inserted, and two
+    paragraphs are linked when a run of equal tokens joins them.  It cannot see moves."""
+    lp, rp = token_paragraphs(left), token_paragraphs(right)
+    links: set[tuple[int, int]] = set()
+    removed: set[int] = set()
+    inserted: set[int] = set()
+    for op, a0, a1, b0, b1 in diff_tokens(left.keys, right.keys):
+        if op == EQUAL:
+            links.update(zip(lp[a0:a1], rp[b0:b1], strict=True))
+        elif op == DELETE:
+            removed.update(t for t in range(a0, a1) if left.is_word[t])
+        elif op == INSERT:
+            inserted.update(t for t in range(b0, b1) if right.is_word[t])
+    return Prediction(links, removed, inserted, [])
+
+
+def score(truth: Abridgement, pred: Prediction) -> dict:
+    moved_found = {q for _, rs in pred.moved_records for q in rs} & truth.moved
+    false_moves = [rec for rec in pred.moved_records if not set(rec[1]) & truth.moved]
+    return {
+        "links": prf(pred.links, truth.para_links),
+        "removed": prf(pred.removed, truth.removed_words),
+        "inserted": prf(pred.inserted, truth.inserted_words),
+        "moves_true": len(truth.moved),
+        "moves_found": len(moved_found),
+        "false_moves": len(false_moves),
+    }
