@@ -19,15 +19,8 @@ from enum import StrEnum
 from typing import Any
 
 from textver.collate import Collation, Row, Unit
-from textver.report.model import (
-    MINIMAP_BINS,
-    Lane,
-    Mark,
-    Side,
-    mark_unchanged_runs,
-    side_of,
-    work_of,
-)
+from textver.report.common import Lane, Mark, minimap
+from textver.report.model import Side, mark_unchanged_runs, side_of, work_of
 
 
 class BitKind(StrEnum):
@@ -195,14 +188,9 @@ class _CollationBuilder:
         """Changes binned along the base text: what editions lack on the left of the strip,
         what they add on the right (as in the two-text report)."""
         size = len(self.col.base.text) or 1
-        bins: dict[tuple[Lane, int], list[tuple[str, int]]] = {}
-        for lane, anchor, words, offset in self.ticks:
-            b = min(int(offset / size * MINIMAP_BINS), MINIMAP_BINS - 1)
-            bins.setdefault((lane, b), []).append((anchor, words))
-        return [
-            Mark(lane, round(100 * b / MINIMAP_BINS, 3), sum(w for _, w in ts), len(ts), ts[0][0])
-            for (lane, b), ts in sorted(bins.items(), key=lambda kv: (kv[0][1], kv[0][0]))
-        ]
+        return minimap(
+            (lane, offset / size, anchor, words) for lane, anchor, words, offset in self.ticks
+        )
 
     def _words(self, label: str, tokens: list[int] | None) -> int:
         is_word = self.col.segs[label].is_word

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from textver.compare import Comparison
 from textver.diff import Op
-from textver.report.model import RIGHT_ONLY, Label, Lane, report_model
+from textver.report.common import Lane, number, paragraph_numbers, plural
+from textver.report.model import RIGHT_ONLY, Label, report_model
 from textver.visible import visible
 
 if TYPE_CHECKING:
@@ -60,9 +61,9 @@ def environment() -> jinja2.Environment:
     env.filters["name"] = lambda s: _isolated(visible(str(s)))
     env.filters["vis"] = lambda s: visible(str(s))
     env.filters["iso"] = _isolated
-    env.filters["num"] = lambda n: f"{n:,}"
-    env.filters["count"] = lambda n, word: f"{n:,} {word}{'' if n == 1 else 's'}"
-    env.filters["paras"] = lambda ns: ", ".join(f"¶{n}" for n in ns) if ns else "—"
+    env.filters["num"] = number
+    env.filters["count"] = plural
+    env.filters["paras"] = paragraph_numbers
     env.globals["RIGHT_ONLY"] = RIGHT_ONLY
     # The vocabularies, so templates test kinds by name, never by spelling.
     env.globals.update(Op=Op, Label=Label, Lane=Lane)

@@ -19,6 +19,7 @@ from textver.align import Link, LinkKind, Method, SentenceLink
 from textver.compare import Comparison
 from textver.diff import Op
 from textver.provenance import COMPUTED, ordered
+from textver.report.common import Lane, Mark, minimap, plural
 from textver.segment import count_words
 from textver.version import Version
 
@@ -69,7 +70,6 @@ RIGHT_ONLY = frozenset({Label.ADDED_PARAGRAPH, Label.ADDED_SENTENCE, Label.EXPAN
 
 _EXCERPT = 90  # characters a summary quotes of a change
 _LEAD = 30  # of them, at most this many of unchanged text before its first cut
-MINIMAP_BINS = 160
 
 
 @dataclass(frozen=True)
@@ -204,30 +204,6 @@ class Summary:
     counts: list[tuple[Label, int]]  # changes by label, in LABEL_ORDER
     largest_cuts: list[Edit]
     meaning: str | None = None  # how sentences were linked by meaning, in a sentence, if they were
-
-
-class Lane(StrEnum):
-    """Where a tick stands on the overview strip (of both reports)."""
-
-    CUT = "cut"  # text taken out
-    ADD = "add"  # text put in
-    MOVE = "move"  # a change of structure: a move, split or merge
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A tick on the overview strip: changes near one place of the left text."""
-
-    lane: Lane
-    top: float  # percent of the left text
-    words: int
-    count: int
-    anchor: str  # the first change in the bin
-
-    @property
-    def weight(self) -> int:
-        """How dark the mark is drawn, 1 to 4, by the words it stands for."""
-        return 1 if self.words < 5 else 2 if self.words < 20 else 3 if self.words < 60 else 4
 
 
 @dataclass
@@ -526,7 +502,7 @@ class _ReportBuilder:
         kept = sum(len(sl.left) for sl in by_meaning)
         if not self.cross:
             return (
-                f"{kept:,} sentence{'s' if kept != 1 else ''} linked by meaning "
+                f"{plural(kept, 'sentence')} linked by meaning "
                 f"({info['model']}), where the words alone could not link them."
             )
         left_n, right_n = len(self.ls.sentences), len(self.rs.sentences)
@@ -544,23 +520,18 @@ class _ReportBuilder:
         )
 
     def _minimap(self) -> list[Mark]:
-        """Changes binned along the left text, so the strip stays small on a book."""
-        bins: dict[tuple[Lane, int], list[Edit]] = {}
+        """Changes binned along the left text: a change of structure on its own lane, else
+        what it takes out and what it puts in, each on its lane."""
+        ticks: list[tuple[Lane, float, str, int]] = []
         for e in self.edits:
-            b = min(int(e.pos * MINIMAP_BINS), MINIMAP_BINS - 1)
             if e.label in _STRUCTURE:
-                bins.setdefault((Lane.MOVE, b), []).append(e)
+                ticks.append((Lane.MOVE, e.pos, e.anchor, e.added))
                 continue
             if e.removed or (not e.added and e.label not in RIGHT_ONLY):  # punctuation only: a cut
-                bins.setdefault((Lane.CUT, b), []).append(e)
+                ticks.append((Lane.CUT, e.pos, e.anchor, e.removed))
             if e.added or (not e.removed and e.label in RIGHT_ONLY):
-                bins.setdefault((Lane.ADD, b), []).append(e)
-        marks = []
-        for (lane, b), edits in sorted(bins.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            words = sum(e.removed if lane == Lane.CUT else e.added for e in edits)
-            top = round(100 * b / MINIMAP_BINS, 3)
-            marks.append(Mark(lane, top, words, len(edits), edits[0].anchor))
-        return marks
+                ticks.append((Lane.ADD, e.pos, e.anchor, e.added))
+        return minimap(ticks)
 
 
 def travelled(links: Sequence[Link]) -> set[int]:

@@ -14,6 +14,7 @@ import click
 
 from textver.compare import Comparison
 from textver.diff import Op
+from textver.report.common import paragraph_numbers, plural
 from textver.report.model import (
     Group,
     Label,
@@ -31,14 +32,6 @@ from textver.visible import visible
 def render_text(comparison: Comparison, color: bool) -> str:
     """The report as text; ANSI colour only when ``color`` is true."""
     return _Text(report_model(comparison), color).render()
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
-def _paras(numbers: list[int]) -> str:
-    return ", ".join(f"¶{n}" for n in numbers) if numbers else "—"
 
 
 class _Text:
@@ -64,7 +57,7 @@ class _Text:
         for name, side in (("left ", r.left), ("right", r.right)):
             lines.append(
                 f"  {name} {visible(side.label)}  {visible(side.source)}  "
-                f"({_plural(side.words, 'word')}, {_plural(side.paragraphs, 'paragraph')})"
+                f"({plural(side.words, 'word')}, {plural(side.paragraphs, 'paragraph')})"
             )
             for key, value in side.fields:
                 lines.append(visible(f"        {key}: {value}"))
@@ -89,7 +82,7 @@ class _Text:
         if s.largest_cuts:
             lines.append("largest cuts")
             for e in s.largest_cuts:
-                words = _plural(e.removed, "word")
+                words = plural(e.removed, "word")
                 quote = self.runs(list(e.excerpt))
                 lines.append(f"  {e.anchor:>6}  {words:>9}  {e.label}: {quote}")
         lines.append("")
@@ -101,23 +94,23 @@ class _Text:
         if not row.changed:
             if row.unchanged_run:
                 return [
-                    self.style(
-                        f"… {_plural(row.unchanged_run, 'unchanged paragraph')} …", dim=True
-                    ),
+                    self.style(f"… {plural(row.unchanged_run, 'unchanged paragraph')} …", dim=True),
                     "",
                 ]
             return []
         if row.kind == Label.MOVED_HERE:
             return [
                 self.style(
-                    f"↳ here stands {_paras(row.right_numbers)} of {visible(self.r.right.label)}, "
-                    f"moved from {_paras(row.left_numbers)} ({row.moved_link})",
+                    f"↳ here stands {paragraph_numbers(row.right_numbers)} of "
+                    f"{visible(self.r.right.label)}, "
+                    f"moved from {paragraph_numbers(row.left_numbers)} ({row.moved_link})",
                     fg="cyan",
                 ),
                 "",
             ]
-        head = f"{_paras(row.left_numbers)} → {_paras(row.right_numbers)}  " + " · ".join(
-            row.labels
+        head = (
+            f"{paragraph_numbers(row.left_numbers)} → {paragraph_numbers(row.right_numbers)}  "
+            + " · ".join(row.labels)
         )
         if row.anchor:
             head += f"  [{row.anchor}]"
@@ -142,18 +135,19 @@ class _Text:
                 quiet += 1
                 continue
             if quiet:
-                lines.append(self.style(f"  … {_plural(quiet, 'unchanged sentence')} …", dim=True))
+                lines.append(self.style(f"  … {plural(quiet, 'unchanged sentence')} …", dim=True))
                 quiet = 0
             lines.append(self.group(g))
         if quiet and lines:
-            lines.append(self.style(f"  … {_plural(quiet, 'unchanged sentence')} …", dim=True))
+            lines.append(self.style(f"  … {plural(quiet, 'unchanged sentence')} …", dim=True))
         return lines
 
     def pair_row(self, row: ReportRow) -> list[str]:
         """Across languages every linked passage is shown, its two texts one above the other
         (a terminal is too narrow for two columns of prose), and no word diff."""
-        head = f"{_paras(row.left_numbers)} → {_paras(row.right_numbers)}  " + " · ".join(
-            row.labels
+        head = (
+            f"{paragraph_numbers(row.left_numbers)} → {paragraph_numbers(row.right_numbers)}  "
+            + " · ".join(row.labels)
         )
         if row.similarity:
             head += f" · similarity {row.similarity:.2f}"
