@@ -26,7 +26,7 @@ from itertools import accumulate, chain, compress, pairwise
 from operator import itemgetter, lt, neg
 from typing import Generic, TypeVar
 
-from textver.diff import DELETE, EQUAL, INSERT, Opcode, diff_tokens
+from textver.diff import DELETE, EQUAL, INSERT, Op, Opcode, diff_tokens
 from textver.language import FUNCTION_WORDS, NON_LATIN
 from textver.segment import Segmented
 
@@ -459,7 +459,9 @@ def heaviest_chain(
         return list(range(len(points)))  # all in order already (nothing moved): all of them
     ranks = {b: r + 1 for r, b in enumerate(sorted({p[1] for p in points}))}
     size = len(ranks)
-    tree = [(0, -1)] * (size + 1)  # Fenwick tree: best (chain weight, point) by second rank
+    # Fenwick tree: best (chain weight, point) by second rank
+    tree: list[tuple[float, int]] = [(0, -1)] * (size + 1)
+    best: tuple[float, int]
     prev = [-1] * len(points)
     k = 0
     while k < len(points):
@@ -701,7 +703,7 @@ _FEW_COPIES = 16  # up to this many copies of a sentence are simply all compared
 
 
 def _preference(
-    l_para: list[int],
+    l_para: Sequence[int],
     used: set[int],
     near: set[int],
     paras: set[int],
@@ -1589,7 +1591,7 @@ def _absorb_neighbours(
     return gained
 
 
-def _word_keys(seg: Segmented, ops: list[Opcode], which: int | None = None) -> Counter[str]:
+def _word_keys(seg: Segmented, ops: list[Opcode], which: Op | None = None) -> Counter[str]:
     """The keys of the words in runs ``ops`` of kind ``which`` (any kind: None) on ``seg``'s
     side (DELETE runs are on the left, INSERT runs on the right)."""
     keys, is_word = seg.keys, seg.is_word

@@ -18,11 +18,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any, cast
 
 from lxml import etree
 
 from textver.errors import TextverError
 from textver.ingest import _decode, normalize_text
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 _DROP_TAGS = frozenset(
     {"nav", "script", "style", "noscript", "template", "header", "footer", "aside", "form"}
@@ -225,7 +229,8 @@ def _walk(root: Element, dropped: set[Element]) -> Iterator[tuple[int, Element, 
             skipped = False
             yield _TAIL, el, "", el.tail or ""
         else:
-            yield _END, el, el.tag, (el.tail or "") if el is not root else ""
+            # a str: an element whose tag is not (a comment, an entity) was skipped at its start
+            yield _END, el, cast(str, el.tag), (el.tail or "") if el is not root else ""
 
 
 def _container(doc: Element, dropped: set[Element]) -> Element:
@@ -253,6 +258,8 @@ def _container(doc: Element, dropped: set[Element]) -> Element:
     first: dict[str, Element] = {}  # the first <main> and [role=main]
     found: dict[str, Element | None] = {}  # ... if it has text
     serial = 0
+    holder: list[Any]
+    p_holder: list[Any] | None
 
     roles = set(doc.xpath("//*[@role='main']"))  # found by libxml2: usually none or one
     for event, el, tag, text in _walk(doc, dropped):
@@ -525,14 +532,18 @@ def _trafilatura(doc: Element) -> tuple[str, dict[str, str]]:
     keep_nbsp = _NBSP_STANDIN not in page
     if keep_nbsp:
         page = page.replace("\xa0", _NBSP_STANDIN)
-    found = trafilatura.bare_extraction(
-        page,
-        fast=True,  # its fallbacks (readability, jusText) are quadratic on tag soup
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        with_metadata=True,
-        date_extraction_params=_DATE_CONFIG,
+    # a Document, not a dict: as_dict is left False
+    found = cast(
+        "Document | None",
+        trafilatura.bare_extraction(
+            page,
+            fast=True,  # its fallbacks (readability, jusText) are quadratic on tag soup
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            with_metadata=True,
+            date_extraction_params=_DATE_CONFIG,
+        ),
     )
     if found is None or found.body is None:
         return "", {}
@@ -579,14 +590,14 @@ def _trim_edges(blocks: list[str], page_blocks: Iterator[str], title: str) -> li
             where[waiting.pop(0)] = position
     runs: list[list[int]] = []  # indices into blocks
     last: int | None = None
-    for i, position in enumerate(where):
-        if position is not None and last is not None and position - last - 1 >= EDGE_GAP_BLOCKS:
+    for i, at in enumerate(where):
+        if at is not None and last is not None and at - last - 1 >= EDGE_GAP_BLOCKS:
             runs.append([])
         if not runs:
             runs.append([])
         runs[-1].append(i)
-        if position is not None:
-            last = position
+        if at is not None:
+            last = at
     words = [len(b.split()) for b in blocks]
     total = sum(words)
 

@@ -224,6 +224,7 @@ def _decode(
     if codec in _HIGH_BYTE:
         codec = _byte_order(data, codec, name)
     if encoding is not None:
+        assert codec is not None  # the given encoding, checked above
         meta["encoding"] = codec
     if codec is None or not _is_wide(codec):
         _reject_binary(data, name)
@@ -555,6 +556,8 @@ def _opener(clock: _Deadline) -> urllib.request.OpenerDirector:
 
     def watched(base: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
         class Watched(base):  # type: ignore[valid-type,misc]
+            timeout: float | None  # the base's attribute, which a dynamic base hides from mypy
+
             def connect(self) -> None:
                 self.timeout = clock.clamp(self.timeout)
                 super().connect()

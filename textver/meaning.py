@@ -654,12 +654,13 @@ def _same_language(
         }
     )
     if pairs:
-        base = len(l_index)
-        l_index.update({g: base + n for n, g in enumerate(pairs)})
+        first = len(l_index)
+        l_index.update({g: first + n for n, g in enumerate(pairs)})
         el = np.concatenate([el, enc.encode([_sentence_text(left, g) for g in pairs])])
 
     free_vecs = el[: len(free_left)] if free_left else np.empty((0, 512), np.float32)
     proposals: list[tuple[float, int, tuple[int, ...], bool]] = []  # (sim, j, sources, moved)
+    g: tuple[int, ...]
     for j in free_right + weak:
         base = 0.0
         if j in sent_links:
@@ -868,6 +869,7 @@ def _cross_candidates(
         )
     ]
     ratio = n / m
+    expected: np.ndarray
     if chain:
         # Strictly increasing abscissae: the ends lie one sentence beyond any right sentence.
         xs = [-1.0] + [float(j) for _, j, _ in chain] + [m + 1.0]

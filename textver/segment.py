@@ -130,7 +130,9 @@ def sentence_spans(text: str, start: int, end: int) -> list[Span]:
         if m.group()[0] == "." and _is_abbreviation(text, sent_start, m.start()):
             continue
         spans.append((sent_start, m.end()))
-        sent_start = _SPACE.match(text, m.end()).end()
+        space = _SPACE.match(text, m.end())
+        assert space is not None  # _BOUNDARY's lookahead starts with whitespace
+        sent_start = space.end()
     if sent_start < end:
         spans.append((sent_start, end))
     return spans

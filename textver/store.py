@@ -364,7 +364,7 @@ class Store:
 
     def _record_known(
         self, w: Work, path: Path, old: Edition | None, label: str, meta: dict[str, str]
-    ) -> str:
+    ) -> Outcome:
         if old is not None and old.stored:
             raise TextverError(
                 f"{w.name}:{label}: text is already stored; a stored edition cannot become known"
@@ -385,7 +385,7 @@ class Store:
         text: str | None,
         meta: dict[str, str],
         replace_text: bool,
-    ) -> str:
+    ) -> Outcome:
         assert text is not None
         data = text.encode("utf-8")
         sha = hashlib.sha256(data).hexdigest()

@@ -417,8 +417,8 @@ class _ReportBuilder:
         mark_unchanged_runs(rows)
         summary = self._summary()
         return Report(
-            left=side_of(c.left, c.stats["left_words"], len(self.ls.paragraphs)),
-            right=side_of(c.right, c.stats["right_words"], len(self.rs.paragraphs)),
+            left=side_of(c.left, int(c.stats["left_words"]), len(self.ls.paragraphs)),
+            right=side_of(c.right, int(c.stats["right_words"]), len(self.rs.paragraphs)),
             summary=summary,
             rows=rows,
             edits=self.edits,

@@ -148,8 +148,8 @@ def to_collatex_json(col: Collation) -> dict:
                 table[label].append(cell)
     offset = 0
     for label in labels:
-        for cell in table[label]:
-            for tok in cell or ():
+        for tokens in table[label]:
+            for tok in tokens or ():
                 tok["_token_array_position"] += offset
         offset += counters[label] + 1
     return {"table": [table[label] for label in labels], "witnesses": labels}

@@ -182,7 +182,7 @@ class _Text:
                 last = merged.pop()
                 r = Run(r.kind, last.text + (" " if r.space else "") + r.text, last.space)
             merged.append(r)
-        out = []
+        out: list[str] = []
         for r in merged:
             text = visible(" ".join(r.text.split()))
             if r.kind == Op.DELETE:
