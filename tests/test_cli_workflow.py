@@ -320,3 +320,44 @@ def test_compare_leaves_the_garbage_collector_on(store: Store, pair) -> None:
     assert gc.isenabled()
     assert run(store.root, "compare", *pair, "--format", "json").exit_code == 0
     assert gc.isenabled()
+
+
+# A process that counts the comparisons freed: at exit it prints how many were built and freed.
+_COUNT_FREED = """
+import atexit, os, sys
+from textver.compare import Comparison
+counts = {"built": 0, "freed": 0}
+init = Comparison.__init__
+def counted(self, *args, **kwargs):
+    counts["built"] += 1
+    init(self, *args, **kwargs)
+Comparison.__init__ = counted
+Comparison.__del__ = lambda self: counts.__setitem__("freed", counts["freed"] + 1)
+atexit.register(lambda: os.write(2, f"built {counts['built']} freed {counts['freed']}".encode()))
+from textver.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_the_command_line_leaves_the_comparison_to_the_process_end(pair, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    args = [sys.executable, "-c", _COUNT_FREED, "--store", str(tmp_path / "s"), "compare"]
+    r = subprocess.run(
+        [*args, *map(str, pair), "-o", str(out)], capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"{out}\n"  # still flushed
+    assert r.stderr.endswith("built 1 freed 0")  # exit handlers ran; nothing was freed
+    assert json.loads(out.read_text(encoding="utf-8"))["stats"]
+
+
+def test_an_in_process_caller_gets_its_comparison_freed(store: Store, pair) -> None:
+    gc.collect()  # comparisons left by earlier tests
+    freed = []
+    textver.Comparison.__del__ = lambda self: freed.append(1)  # type: ignore[attr-defined]
+    try:
+        assert run(store.root, "compare", *pair, "--format", "json").exit_code == 0
+        gc.collect()
+        assert freed == [1]
+    finally:
+        del textver.Comparison.__del__  # type: ignore[attr-defined]
