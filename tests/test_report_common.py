@@ -10,7 +10,7 @@ from textver.report.common import (
     paragraph_numbers,
     plural,
 )
-from textver.report.html import environment
+from textver.report.html import TEMPLATES, environment
 
 
 def test_counts_have_separated_thousands_and_a_plural_unless_one():
@@ -53,3 +53,15 @@ def test_the_html_filters_are_the_shared_helpers():
     assert filters["count"] is plural
     assert filters["num"] is number
     assert filters["paras"] is paragraph_numbers
+
+
+def test_templates_have_no_line_over_120_characters():
+    """The templates read as markup: long lines are broken with whitespace control, which keeps
+    the page's bytes (the other report tests check what it holds)."""
+    long = [
+        f"{path.name}:{n}"
+        for path in sorted(TEMPLATES.glob("*.html"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if len(line) > 120
+    ]
+    assert not long, long
