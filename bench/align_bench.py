@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import os
-import re
 import statistics
 import sys
 import time
@@ -31,10 +29,9 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import combinations
 from pathlib import Path
 
+from bench._inputs import EDITIONS, corpus_dir, shared_dir
 from tests.helpers import (
     LEVELS,
-    Abridgement,
-    Prediction,
     abridge,
     baseline,
     check_truth,
@@ -42,24 +39,16 @@ from tests.helpers import (
     predicted_links,
     prf,
     score,
-    token_paragraphs,
 )
 from textver.compare import compare
 from textver.diff import EQUAL, diff_tokens, fast_runs, python_runs
-from textver.segment import Segmented, paragraph_spans
+from textver.segment import paragraph_spans
 from textver.version import Version
 
-DARWIN_EDITIONS = ("1859", "1860", "1861", "1866", "1869", "1872")
 LICENSES = ("GPL-2", "GPL-3", "LGPL-2.1", "GFDL-1.3", "MPL-2.0", "Apache-2.0")
 LICENSE_DIR = Path("/usr/share/common-licenses")
 SEED_ESSAY = "seeds/000_3a30943cf18cda19.txt"
 TARGETS = {"links": 0.98, "removed": 0.99, "inserted": 0.9, "moves": 1.0}
-
-
-def shared_dir() -> Path:
-    """The shared data folder beside the repository, or ``$TEXTVER_SHARED``."""
-    env = os.environ.get("TEXTVER_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
 
 
 def note(msg: str) -> None:
@@ -72,9 +61,9 @@ def note(msg: str) -> None:
 @functools.cache
 def darwin_texts() -> dict[str, str]:
     """The Darwin editions present (read once, so each absence is noted once)."""
-    folder = shared_dir() / "corpora" / "darwin-origin-ch1"
+    folder = corpus_dir()
     out = {}
-    for ed in DARWIN_EDITIONS:
+    for ed in EDITIONS:
         path = folder / f"{ed}.txt"
         if path.is_file():
             out[ed] = path.read_text(encoding="utf-8")
@@ -96,7 +85,7 @@ def corpora(quick: bool) -> list[tuple[str, str]]:
     """(name, text) of every text to abridge that is present on this machine."""
     out: list[tuple[str, str]] = []
     darwin = darwin_texts()
-    eds = ("1859", "1872") if quick else DARWIN_EDITIONS
+    eds = ("1859", "1872") if quick else EDITIONS
     out += [(f"darwin-{ed}", darwin[ed]) for ed in eds if ed in darwin]
     lics = ("GPL-3", "Apache-2.0") if quick else LICENSES
     for name in lics:
@@ -141,9 +130,6 @@ def run_case(name: str, text: str, level: str, seed: int) -> dict:
         "baseline": score(truth, base),
         "seconds": {"ours": t1 - t0, "baseline": t2 - t1},
     }
-    result["failure"] = describe_failure(truth, mine, result["ours"])
-    result["link_errors"] = link_errors(truth, mine)
-    result["error_ops"] = error_attribution(truth, mine)
     return result
 
 
@@ -156,175 +142,17 @@ def op_counts(log: list[str]) -> dict[str, int]:
     return {op: sum(entry.startswith(op) for entry in log) for op in OPS}
 
 
-def link_errors(truth: Abridgement, pred: Prediction) -> dict[str, int]:
-    """Missing links split by the share of words they carry, and wrong links."""
-    carried, lw, rw = _shares(truth)
-    small = sum(
-        1
-        for p, q in truth.para_links - pred.links
-        if carried.get((p, q), 0) < 0.3 * lw[p] and carried.get((p, q), 0) < 0.3 * rw[q]
-    )
-    return {
-        "missing_small": small,
-        "missing_other": len(truth.para_links - pred.links) - small,
-        "wrong": len(pred.links - truth.para_links),
-    }
-
-
-def _snip(seg: Segmented, p: int, n: int = 70) -> str:
-    a, b = seg.paragraphs[p]
-    s = " ".join(seg.text[a:b].split())
-    return repr(s[:n] + ("…" if len(s) > n else ""))
-
-
-def _word_context(seg: Segmented, t: int) -> str:
-    lo, hi = max(0, t - 4), min(len(seg.tokens), t + 5)
-    words = [seg.text[slice(*seg.tokens[k])] for k in range(lo, hi)]
-    words[t - lo] = f"[{words[t - lo]}]"
-    return " ".join(words)
-
-
-def _shares(truth: Abridgement) -> tuple[dict[tuple[int, int], int], list[int], list[int]]:
-    """Words each true link carries, and the word counts of left and right paragraphs."""
-    L, R = truth.left, truth.right
-    lp, rp = token_paragraphs(L), token_paragraphs(R)
-    carried: dict[tuple[int, int], int] = {}
-    for t, o in enumerate(truth.origin):
-        if o >= 0 and R.is_word[t]:
-            key = (lp[o], rp[t])
-            carried[key] = carried.get(key, 0) + 1
-    lw = [sum(L.is_word[t] for t in L.paragraph_tokens(p)) for p in range(len(L.paragraphs))]
-    rw = [sum(R.is_word[t] for t in R.paragraph_tokens(q)) for q in range(len(R.paragraphs))]
-    return carried, lw, rw
-
-
-def _left_sentence(seg: Segmented, t: int) -> int:
-    return next(s for s, rng in enumerate(seg.sentence_tokens) if t in rng)
-
-
-def _source_sentence(truth: Abridgement, t: int) -> int | None:
-    """The left sentence that the right sentence holding token ``t`` was mostly copied from."""
-    R = truth.right
-    rng = R.sentence_tokens[_left_sentence(R, t)]
-    sources = [_left_sentence(truth.left, truth.origin[k]) for k in rng if truth.origin[k] >= 0]
-    return max(set(sources), key=sources.count) if sources else None
-
-
-def _story(truth: Abridgement, s: int) -> str:
-    """Left sentence ``s`` and the editor's operations that touched it or its paragraph."""
-    L = truth.left
-    a, b = L.sentences[s]
-    text = " ".join(L.text[a:b].split())
-    p = L.sentence_paragraph[s]
-    return f"  source: L{p} sentence {s} {text[:160]!r}; edits: {_edits_of(truth, s)}"
-
-
-def _edits_of(truth: Abridgement, s: int) -> list[str]:
-    """The log entries of operations on left sentence ``s`` or on its paragraph."""
-    L = truth.left
-    p = L.sentence_paragraph[s]
-    toks = L.sentence_tokens[s]
-    edits = []
-    for entry in truth.log:
-        nums = [int(x) for x in re.findall(r"\d+", entry.split("->")[0])]
-        if entry.startswith("swap token"):
-            hit = nums[0] in toks
-        elif entry.startswith("condense"):
-            k = entry[: entry.index("keeping")].count(",") + 1
-            hit = s in nums[k:] or p in nums[:k]
-        elif entry.startswith("move"):
-            hit = p in nums[1:-1]
-        elif entry.startswith(("drop paragraph", "split")):
-            hit = p == nums[0]
-        else:  # drop sentence, cut sentence, connective: "sentence N"
-            hit = int(re.findall(r"sentence (\d+)", entry)[0]) == s
-        if hit:
-            edits.append(entry)
-    return edits
-
-
-def error_attribution(truth: Abridgement, pred: Prediction) -> dict[str, int]:
-    """Words our aligner got wrong (removed or inserted, missed or wrongly reported), counted
-    under each kind of operation that touched their source sentence or its paragraph ("none"
-    if nothing did): which operations the aligner finds hard."""
-    L = truth.left
-    wrong_left = truth.removed_words ^ pred.removed
-    wrong_right = truth.inserted_words ^ pred.inserted
-    sources = [_left_sentence(L, t) for t in sorted(wrong_left)]
-    sources += [_source_sentence(truth, t) for t in sorted(wrong_right)]
-    out: dict[str, int] = {}
-    memo: dict[int, set[str]] = {}
-    for s in sources:
-        if s is None:
-            kinds = {"none"}
-        else:
-            if s not in memo:
-                memo[s] = {op for e in _edits_of(truth, s) for op in OPS if e.startswith(op)}
-            kinds = memo[s] or {"none"}
-        for k in kinds:
-            out[k] = out.get(k, 0) + 1
-    return out
-
-
-def describe_failure(truth: Abridgement, pred: Prediction, s: dict) -> str | None:
-    """A short account of what our aligner got wrong in this case, or None if it met every
-    target here.  A missing link is tagged ``small`` when it carries under 30% of the words of
-    both its paragraphs (a sentence or two taken into a condensed paragraph)."""
-    L, R = truth.left, truth.right
-    carried, lw, rw = _shares(truth)
-    lines: list[str] = []
-    missing = sorted(truth.para_links - pred.links)
-    extra = sorted(pred.links - truth.para_links)
-
-    def share(p: int, q: int) -> str:
-        n = carried.get((p, q), 0)
-        tag = " small" if n < 0.3 * lw[p] and n < 0.3 * rw[q] else ""
-        return f"[{n}/{lw[p]} words of L{p}, {n}/{rw[q]} of R{q}{tag}]"
-
-    if s["links"][2] < TARGETS["links"]:
-        for p, q in missing[:4]:
-            lines.append(
-                f"missing link L{p}->R{q} {share(p, q)}: L{p}={_snip(L, p)} R{q}={_snip(R, q)}"
-            )
-        for p, q in extra[:4]:
-            lines.append(f"wrong link L{p}->R{q}: L{p}={_snip(L, p)} R{q}={_snip(R, q)}")
-    if s["removed"][2] < TARGETS["removed"]:
-        fn = sorted(truth.removed_words - pred.removed)
-        fp = sorted(pred.removed - truth.removed_words)
-        lines.append(f"removed words: {len(fn)} missed, {len(fp)} wrongly reported")
-        lines += [f"  missed removed: {_word_context(L, t)}" for t in fn[:2]]
-        lines += [f"  wrongly removed: {_word_context(L, t)}" for t in fp[:2]]
-        if fn or fp:
-            lines.append(_story(truth, _left_sentence(L, (fn or fp)[0])))
-    if s["inserted"][2] < TARGETS["inserted"]:
-        fn = sorted(truth.inserted_words - pred.inserted)
-        fp = sorted(pred.inserted - truth.inserted_words)
-        lines.append(f"inserted words: {len(fn)} missed, {len(fp)} wrongly reported")
-        lines += [f"  missed inserted: {_word_context(R, t)}" for t in fn[:2]]
-        lines += [f"  wrongly inserted: {_word_context(R, t)}" for t in fp[:2]]
-        src = _source_sentence(truth, (fn or fp)[0]) if fn or fp else None
-        if src is not None:
-            lines.append(_story(truth, src))
-    reported = {q for _, rs in pred.moved_records for q in rs}
-    for q in sorted(truth.moved - reported):
-        lines.append(f"move not reported: R{q}={_snip(R, q)}")
-    for ls, rs in pred.moved_records:
-        if not set(rs) & truth.moved:
-            lines.append(f"false move: L{ls}->R{rs}: R{rs[0]}={_snip(R, rs[0])}")
-    return "\n".join(lines) if lines else None
-
-
 # --- figure 1: the Darwin variorum -------------------------------------------------------------
 
 
 def darwin_variorum() -> dict | None:
-    folder = shared_dir() / "corpora" / "darwin-origin-ch1"
+    folder = corpus_dir()
     if not (folder / "alignment.json").is_file():
         note(f"skipping the Darwin variorum: {folder / 'alignment.json'} is absent")
         return None
     texts = darwin_texts()
     concordance = json.loads((folder / "alignment.json").read_text(encoding="utf-8"))["editions"]
-    eds = [ed for ed in DARWIN_EDITIONS if ed in texts and ed in concordance]
+    eds = [ed for ed in EDITIONS if ed in texts and ed in concordance]
     pairs = {}
     for a, b in combinations(eds, 2):
         ka, kb = concordance[a], concordance[b]
@@ -483,12 +311,6 @@ def print_abridgements(cases: list[dict]) -> dict:
                 for op in OPS
             )
             print(f"ops per {level} case: {used}  (* = not in every case)")
-            errs: dict[str, int] = {}
-            for c in cs:
-                for k, v in c["error_ops"].items():
-                    errs[k] = errs.get(k, 0) + v
-            listed = ", ".join(f"{k} {v}" for k, v in sorted(errs.items(), key=lambda x: -x[1]))
-            print(f"  textver word errors by edit of their sentence ({level}): {listed or 'none'}")
     for level in (*LEVELS, "all"):
         cs = [c for c in cases if level in ("all", c["level"])]
         if not cs:
@@ -510,53 +332,12 @@ def print_abridgements(cases: list[dict]) -> dict:
     return {"table": table, "averages": averages, "targets_met": verdicts}
 
 
-def write_failures(path: Path, cases: list[dict], argv: list[str]) -> None:
-    bad = [c for c in cases if c["failure"]]
-    lines = [
-        "# Alignment failures (generated by bench/align_bench.py)",
-        "",
-        f"Command: `python -m bench.align_bench {' '.join(argv)}`.  Reproduce one case with",
-        '`python -c "from bench.align_bench import *; print(run_case_by_name(CORPUS, LEVEL, SEED)'
-        "['failure'])\"`",
-        "or build it with `tests.helpers.abridge(text, level, seed)` (`.log` lists its edits).",
-        "Targets per case: links F1 >= 0.98, removed F1 >= 0.99, inserted F1 >= 0.9, "
-        "every move reported, no false move.",
-        "L<n>/R<n> are paragraph indices of the left (source) and right (abridged) texts.",
-        "",
-        f"{len(bad)} of {len(cases)} cases miss a target.",
-        "",
-        "Link errors over all cases: "
-        + ", ".join(
-            f"{k.replace('_', ' ')} {sum(c['link_errors'][k] for c in cases)}"
-            for k in ("missing_small", "missing_other", "wrong")
-        )
-        + " (small = the true link carries < 30% of the words of both paragraphs).",
-        "",
-    ]
-    for c in bad:
-        o = c["ours"]
-        lines.append(
-            f"## {c['corpus']} {c['level']} seed {c['seed']}  (links F1 {o['links'][2]:.3f}, "
-            f"removed {o['removed'][2]:.3f}, inserted {o['inserted'][2]:.3f}, "
-            f"moves {o['moves_found']}/{o['moves_true']}, false moves {o['false_moves']})"
-        )
-        lines += ["```", c["failure"], "```", ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
-
-
-def run_case_by_name(corpus: str, level: str, seed: int) -> dict:
-    """Re-run one generated case by corpus name, for reproducing a failure."""
-    texts = dict(corpora(quick=False))
-    return run_case(corpus, texts[corpus], level, seed)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer corpora, seeds and timing runs")
     ap.add_argument("--seeds", type=int, default=None, help="seeds per corpus and level")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes for the cases")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
-    ap.add_argument("--failures", type=Path, help="write reproducers of missed targets here")
     args = ap.parse_args(argv)
     n_seeds = args.seeds or (1 if args.quick else 8)
     started = time.perf_counter()
@@ -578,9 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     cases.sort(key=lambda c: (c["corpus"], c["level"], c["seed"]))
     if cases:
         figures["abridgements"] = print_abridgements(cases)
-        figures["cases"] = [{k: v for k, v in c.items() if k != "failure"} for c in cases]
-    if args.failures:
-        write_failures(args.failures, cases, sys.argv[1:] if argv is None else argv)
+        figures["cases"] = cases
 
     print("\n== 3. Timing: median compare() vs the baseline diff (light abridgements) ==")
     tim = timing(timing_inputs(args.quick), runs=3 if args.quick else 5, py_limit=12000)

@@ -53,11 +53,12 @@ for name, left, right, out in pairs:
 
 def build_inputs(folder: Path, seeds: int) -> list[tuple[str, Path, Path]]:
     """Write every input pair into ``folder``; return (name, left, right)."""
-    from bench.align_bench import corpora, shared_dir
+    from bench._inputs import corpus_dir
+    from bench.align_bench import corpora
     from tests.helpers import LEVELS, abridge
 
     pairs: list[tuple[str, Path, Path]] = []
-    darwin = shared_dir() / "corpora" / "darwin-origin-ch1"
+    darwin = corpus_dir()
     eds = sorted(darwin.glob("*.txt"))
     if not eds:
         print(f"note: no Darwin editions in {darwin}", file=sys.stderr)

@@ -25,7 +25,7 @@ note and exits 0 when the corpus is absent.
 
     python bench/speed_bench.py                 # 1x, 4x, 16x, 5 runs each
     python bench/speed_bench.py --quick         # 1x only, 3 runs
-    python bench/speed_bench.py --json out.json --profile prof.txt
+    python bench/speed_bench.py --json out.json
     python bench/speed_bench.py --sizes 1,4 --only textver,git --runs 3 --no-collatex
 
 The same file is its own worker: ``speed_bench.py --worker NAME ...`` runs one contender that has
@@ -49,7 +49,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -57,8 +57,6 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from bench._inputs import Abridged
 
 # --- measuring one process ----------------------------------------------------------------------
@@ -202,31 +200,10 @@ def worker_argv(name: str, *args: str | Path) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "--worker", name, *map(str, args)]
 
 
-def textver_argv(mode: str, fmt: str, left: Path, right: Path, out: Path) -> list[str]:
-    """The textver contender: the CLI when it works, else the library through a worker."""
-    if mode == "cli":
-        return [sys.executable, "-m", "textver", "compare", str(left), str(right),
-                "--format", fmt, "-o", str(out)]  # fmt: skip
-    return worker_argv(f"api-{fmt}", left, right, out)
-
-
-def probe_textver(tmp: Path, env: dict[str, str]) -> tuple[str, str]:
-    """Whether ``python -m textver compare`` works yet on two tiny files: ("cli"|"api", note)."""
-    a, b = tmp / "probe-a.txt", tmp / "probe-b.txt"
-    a.write_text("One paragraph here. And a second sentence.\n\nAnother one.\n")
-    b.write_text("One paragraph there. And a second sentence.\n")
-    notes = []
-    for fmt in ("json", "html"):
-        out = tmp / f"probe.{fmt}"
-        run = subprocess.run(
-            textver_argv("cli", fmt, a, b, out), cwd=tmp, env=env, capture_output=True, text=True
-        )
-        if run.returncode != 0 or not out.exists():
-            why = (run.stderr.strip().splitlines() or ["no output"])[-1]
-            notes.append(f"{fmt}: {why}")
-    if notes:
-        return "api", "CLI not usable yet (" + "; ".join(notes) + "): timing the library instead"
-    return "cli", "textver timed through its CLI (python -m textver compare)"
+def textver_argv(fmt: str, left: Path, right: Path, out: Path) -> list[str]:
+    """The textver contender: its CLI, as a user runs it."""
+    return [sys.executable, "-m", "textver", "compare", str(left), str(right),
+            "--format", fmt, "-o", str(out)]  # fmt: skip
 
 
 # What ``textver compare`` imports before it reads a byte: the floor under its 1x time.
@@ -253,19 +230,13 @@ def available_tools() -> tuple[set[str], list[str]]:
     return have, notes
 
 
-def build_tasks(
-    mode: str, left: Path, right: Path, work: Path, have: set[str], html_ok: bool, floors: bool
-) -> list[Task]:
+def build_tasks(left: Path, right: Path, work: Path, have: set[str], floors: bool) -> list[Task]:
     tasks = []
     if floors:
         tasks.append(Task("(python -c pass)", [sys.executable, "-c", "pass"]))
-        if mode == "cli":
-            tasks.append(Task("(textver imports only)", [sys.executable, "-c", _TEXTVER_IMPORTS]))
-    tasks.append(Task("textver json", textver_argv(mode, "json", left, right, work / "tv.json")))
-    if html_ok:
-        tasks.append(
-            Task("textver html", textver_argv(mode, "html", left, right, work / "tv.html"))
-        )
+        tasks.append(Task("(textver imports only)", [sys.executable, "-c", _TEXTVER_IMPORTS]))
+    tasks.append(Task("textver json", textver_argv("json", left, right, work / "tv.json")))
+    tasks.append(Task("textver html", textver_argv("html", left, right, work / "tv.html")))
     if "git" in have:
         git = ["git", "diff", "--no-index", "--word-diff", "--no-color", str(left), str(right)]
         tasks.append(Task("git diff --word-diff", git, stdout=work / "git.diff", ok=(0, 1)))
@@ -326,19 +297,7 @@ def worker(name: str, args: list[str]) -> None:
         Path(args[2]).write_text(text, encoding="utf-8")
         return
     left, right, out = _read(args[0]), _read(args[1]), Path(args[2])
-    if name in ("api-json", "api-html"):
-        from textver.compare import compare
-        from textver.version import Version
-
-        c = compare(Version("left", args[0], left), Version("right", args[1], right))
-        if name == "api-json":
-            text = json.dumps(c.to_dict(), ensure_ascii=False, indent=1)
-        else:
-            from textver.report.html import render_html
-
-            text = render_html(c)
-        out.write_text(text, encoding="utf-8")
-    elif name == "difflib-html":
+    if name == "difflib-html":
         import difflib
 
         html = difflib.HtmlDiff().make_file(left.splitlines(), right.splitlines())
@@ -456,8 +415,7 @@ def json_quality(path: Path, ab: Abridged, copies: int) -> dict:
 
 
 def run_collatex(
-    left_full: str, sizes: list[int], runs: int, timeout: float, tmp: Path, env: dict[str, str],
-    mode: str,
+    left_full: str, sizes: list[int], runs: int, timeout: float, tmp: Path, env: dict[str, str]
 ) -> list[dict]:  # fmt: skip
     """Time CollateX and textver on the first N words of LEFT and their abridgement; score both
     against the truth the abridgement recorded."""
@@ -473,7 +431,7 @@ def run_collatex(
         rp.write_text(ab.right, encoding="utf-8")
         wit = d / "witnesses.json"
         wit.write_text(json.dumps(collatex_witnesses(ab.left, ab.right)))
-        tv = Task("textver json", textver_argv(mode, "json", lp, rp, d / "tv.json"))
+        tv = Task("textver json", textver_argv("json", lp, rp, d / "tv.json"))
         cx = Task("collatex", worker_argv("collatex", wit, d / "cx.json", d / "cx.s"))
         tvc = Task("textver call", worker_argv("api-call", lp, rp, d / "tvc.json", d / "tvc.s"))
         calls: dict[str, list[float]] = {"textver call": [], "collatex": []}
@@ -532,102 +490,6 @@ def _call(row: dict) -> str:
     return f"{tv * 1000:.1f} ms / {fmt_s(cx)} s = {row['call_speedup']:g}x"
 
 
-# --- profile ------------------------------------------------------------------------------------
-
-
-def phase_times(left: str, right: str, rounds: int = 3) -> dict[str, float]:
-    """Wall seconds (median of ``rounds``, no profiler) of each stage of a comparison.
-
-    Stages are timed by wrapping the names ``textver.compare`` calls (``segment``, ``align``);
-    a stage the library no longer has under that name is simply left out.
-    """
-    from textver.compare import compare
-    from textver.version import Version
-
-    cmp_mod = importlib.import_module("textver.compare")
-    try:
-        from textver.report.html import render_html
-    except ImportError:
-        render_html = None
-    spent: dict[str, list[float]] = {}
-
-    def timed(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(*a: Any, **k: Any) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return fn(*a, **k)
-            finally:
-                spent[label][-1] += time.perf_counter() - t0
-
-        return wrapper
-
-    originals = {n: getattr(cmp_mod, n) for n in ("segment", "align") if hasattr(cmp_mod, n)}
-    try:
-        for name, fn in originals.items():
-            setattr(cmp_mod, name, timed(f"  {name}", fn))
-        for _ in range(rounds):
-            for label in ("compare()", *(f"  {n}" for n in originals), "to_dict", "json.dumps",
-                          "render_html"):  # fmt: skip
-                spent.setdefault(label, []).append(0.0)
-            t0 = time.perf_counter()
-            c = compare(Version("left", "left", left), Version("right", "right", right))
-            spent["compare()"][-1] = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            doc = c.to_dict()
-            spent["to_dict"][-1] = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            json.dumps(doc, ensure_ascii=False, indent=1)
-            spent["json.dumps"][-1] = time.perf_counter() - t0
-            if render_html is not None:
-                t0 = time.perf_counter()
-                render_html(c)
-                spent["render_html"][-1] = time.perf_counter() - t0
-    finally:
-        for name, fn in originals.items():
-            setattr(cmp_mod, name, fn)
-    return {k: statistics.median(v) for k, v in spent.items() if any(v)}
-
-
-def profile(left: str, right: str, out: Path) -> None:
-    """Where the 1x comparison spends its time: each stage's wall time without a profiler, then
-    a cProfile of compare + to_dict + json.dumps (+ render_html) sorted by cumulative and by own
-    time (top 25 each)."""
-    import cProfile
-    import io
-    import pstats
-
-    from textver.compare import compare
-    from textver.version import Version
-
-    def job() -> None:
-        c = compare(Version("left", "left", left), Version("right", "right", right))
-        json.dumps(c.to_dict(), ensure_ascii=False, indent=1)
-        try:
-            from textver.report.html import render_html
-        except ImportError:
-            return
-        render_html(c)
-
-    buf = io.StringIO()
-    buf.write(f"textver 1x: {len(left.split())} + {len(right.split())} words, ")
-    buf.write(f"{time.strftime('%H:%M UTC', time.gmtime())}\n\n")
-    buf.write("=== stage wall times, median of 3, no profiler (library only, no start-up) ===\n")
-    for label, sec in phase_times(left, right).items():
-        buf.write(f"  {label:14} {sec:7.3f} s\n")
-    prof = cProfile.Profile()
-    t0 = time.perf_counter()
-    prof.runcall(job)
-    total = time.perf_counter() - t0
-    buf.write(
-        f"\n=== cProfile of compare + to_dict + json.dumps (+ render_html): {total:.2f} s ===\n"
-    )
-    for key in ("cumtime", "tottime"):
-        buf.write(f"--- sorted by {key} ---\n")
-        pstats.Stats(prof, stream=buf).strip_dirs().sort_stats(key).print_stats(25)
-    out.write_text(buf.getvalue())
-    print(f"profile written to {out}")
-
-
 # --- report -------------------------------------------------------------------------------------
 
 
@@ -665,7 +527,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--no-collatex", action="store_true", help="skip the CollateX comparison")
     ap.add_argument("--json", type=Path, help="write every figure to this file")
-    ap.add_argument("--profile", type=Path, help="write a cProfile of the 1x compare here")
     ap.add_argument("--keep", type=Path, help="build the inputs in this folder and keep them")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("args", nargs="*", help=argparse.SUPPRESS)
@@ -698,15 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     env["GIT_CONFIG_GLOBAL"] = os.devnull
 
     full = load_left()
-    mode, mode_note = probe_textver(tmp, env)
-    html_ok = mode == "cli"
-    if mode == "api":
-        try:
-            import textver.report.html  # noqa: F401
-
-            html_ok = True
-        except ImportError:
-            mode_note += "; no HTML renderer yet (textver.report.html), HTML not timed"
+    mode_note = "textver timed through its CLI (python -m textver compare)"
     print(f"speed_bench {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {mode_note}")
     copies = "distinct (tagged)" if opts.distinct else "identical"
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, median of {runs} runs, "
@@ -716,8 +569,6 @@ def main(argv: list[str] | None = None) -> int:
     print()
 
     figures: dict = {
-        "mode": mode,
-        "note": mode_note,
         "runs": runs,
         "distinct_copies": opts.distinct,
         "sizes": {},
@@ -733,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
         right.write_text(ab.right, encoding="utf-8")
         lw, rw = len(left.read_text().split()), len(right.read_text().split())
         print(f"== {size}x: LEFT {lw} words, RIGHT {rw} words ==", flush=True)
-        tasks = build_tasks(mode, left, right, d, have, html_ok, floors=size == sizes[0])
+        tasks = build_tasks(left, right, d, have, floors=size == sizes[0])
         if opts.only:
             wanted = [w.strip().lower() for w in opts.only.split(",")]
             tasks = [t for t in tasks if any(t.name.lower().startswith(w) for w in wanted)]
@@ -788,10 +639,10 @@ def main(argv: list[str] | None = None) -> int:
         }
         print()
 
-    if mode == "cli" and not opts.only:
+    if not opts.only:
         figures["collation"] = time_collation(runs, opts.timeout, tmp, env)
         print()
-    if mode == "cli" and (not opts.only or "repetitive" in opts.only):
+    if not opts.only or "repetitive" in opts.only:
         figures["repetitive"] = time_repetitive(min(runs, 3), opts.timeout, tmp, env, opts.quick)
         print()
 
@@ -806,7 +657,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'tv MB':>7} {'cx MB':>7}  accuracy textver / CollateX  "
             f"library call textver / CollateX"
         )
-        cx_rows = run_collatex(full, cx_sizes, min(runs, 3), opts.timeout, tmp, env, mode)
+        cx_rows = run_collatex(full, cx_sizes, min(runs, 3), opts.timeout, tmp, env)
         figures["collatex"] = cx_rows
         print()
 
@@ -814,9 +665,6 @@ def main(argv: list[str] | None = None) -> int:
     if opts.json:
         opts.json.write_text(json.dumps(figures, indent=1) + "\n")
         print(f"figures written to {opts.json}")
-    if opts.profile:
-        one = scaled(full, 1)
-        profile(one.left, one.right, opts.profile)
     tmp_ctx.cleanup()
     return 0
 
@@ -940,7 +788,7 @@ def time_repetitive(
         left.write_text(case.left, encoding="utf-8")
         right.write_text(case.right, encoding="utf-8")
         size = left.stat().st_size + right.stat().st_size
-        task = Task(case.name, textver_argv("cli", "json", left, right, out))
+        task = Task(case.name, textver_argv("json", left, right, out))
         for _ in range(runs):
             task.runs.append(task.measure(timeout, d, env))
             if task.gave_up or task.failed:

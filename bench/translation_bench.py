@@ -26,15 +26,14 @@ a few paragraphs changed; the bench prints how many), so the "other translators"
 measure a near-verbatim pair.
 
 ``--before`` adds the same figures with both versions recorded as English, which is how
-textver read every text before its lexical pass learnt other languages.  When the installed
-``textver.compare`` accepts ``meaning=``, ``--meaning on|off`` passes it.
+textver read every text before its lexical pass learnt other languages; ``--meaning on|off``
+passes ``meaning=`` to ``compare()``.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
-import inspect
 import statistics
 import sys
 import time
@@ -271,9 +270,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     seeds = args.seeds or (1 if args.quick else 2)
     meaning = None if args.meaning is None else args.meaning == "on"
-    if meaning is not None and "meaning" not in inspect.signature(compare).parameters:
-        note("this textver.compare() has no meaning= parameter; --meaning ignored")
-        meaning = None
     keep = (lambda d: d == "faq") if args.quick else (lambda d: True)
     groups = [
         ("same", [(d, lang, lang) for d, lang in SAME if keep(d)]),
