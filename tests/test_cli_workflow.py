@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 
 import textver
 from textver import ingest
-from textver.cli import cli
+from textver.cli import cli, main
 from textver.store import Store
 
 OLD = "The orchard was planted in spring.\n\nTwelve apple trees stood in two rows.\n"
@@ -335,7 +335,7 @@ Comparison.__init__ = counted
 Comparison.__del__ = lambda self: counts.__setitem__("freed", counts["freed"] + 1)
 atexit.register(lambda: os.write(2, f"built {counts['built']} freed {counts['freed']}".encode()))
 from textver.cli import main
-main(sys.argv[1:])
+main()  # the command line from sys.argv, as the console script runs it
 """
 
 
@@ -357,7 +357,10 @@ def test_an_in_process_caller_gets_its_comparison_freed(store: Store, pair) -> N
     textver.Comparison.__del__ = lambda self: freed.append(1)  # type: ignore[attr-defined]
     try:
         assert run(store.root, "compare", *pair, "--format", "json").exit_code == 0
+        with pytest.raises(SystemExit) as exit:  # main() given its arguments, as bench does
+            main(["--store", str(store.root), "compare", *map(str, pair), "--format", "json"])
+        assert exit.value.code == 0
         gc.collect()
-        assert freed == [1]
+        assert freed == [1, 1]
     finally:
         del textver.Comparison.__del__  # type: ignore[attr-defined]

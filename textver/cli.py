@@ -731,7 +731,7 @@ _KEPT_TO_EXIT: list[Any] = []
 
 
 def _keep_to_exit(obj: Any) -> None:
-    """Leave ``obj`` unfreed: the process ends after this command (main() decides that).
+    """Leave ``obj`` unfreed: the process ends after this command (main() says when).
 
     Freeing a comparison of a large repetitive file (millions of small lists and tuples) one by
     one took 0.2-0.3 s at exit, after the output was written and closed.  The list holding it
@@ -749,8 +749,12 @@ def _keep_to_exit(obj: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point (``textver`` and ``python -m textver``): the process ends
-    when it returns (what the command built is left unfreed, see _keep_to_exit)."""
+    """Console-script entry point (``textver`` and ``python -m textver``).
+
+    Without ``argv`` (the command line is sys.argv) the process ends when this returns, so what
+    the command built is left unfreed (see _keep_to_exit); a caller passing ``argv`` may run
+    many commands in one process (bench.same_output) and gets everything freed.
+    """
     import warnings
 
     from textver.errors import TextverWarning
@@ -764,6 +768,6 @@ def main(argv: list[str] | None = None) -> None:
     default = warnings.showwarning
     warnings.showwarning = show
     try:
-        cli.main(args=argv, prog_name="textver", obj=_State(ends_process=True))
+        cli.main(args=argv, prog_name="textver", obj=_State(ends_process=argv is None))
     finally:
         warnings.showwarning = default
