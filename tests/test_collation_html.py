@@ -327,9 +327,10 @@ def test_the_collation_model_is_plain_data_built_without_the_template_engine():
 
     code = (
         "import sys\n"
-        "from tests.test_collation_html import small\n"
+        "from tests.helpers import editions\n"
+        "from textver.collate import collate\n"
         "from textver.report.collation_model import BitKind, collation_model\n"
-        "r = collation_model(small())\n"
+        "r = collation_model(collate(editions(), base='1901'))\n"
         "kinds = {b.kind for row in r.rows for c in row.cells for p in c.paras for b in p}\n"
         "assert {BitKind.LACK, BitKind.INS, BitKind.GAP} <= kinds, kinds\n"
         "assert r.total == 4, r.total  # a paragraph dropped, one added, a word cut and added\n"
