@@ -88,6 +88,19 @@ LINE_WIDTH = 84
 """Characters per printed line: narrower than the page, so the browser never wraps again."""
 
 
+def compare_with_plain_text(document: Path, paras: list[str], tmp_path: Path, textver_cmd) -> dict:
+    """Issue 13's target for a document format: the same paragraphs as plain text compared with
+    the document through the CLI; the JSON's stats."""
+    import json
+
+    txt = tmp_path / "almanac.txt"
+    txt.write_text(plain(paras))
+    out = tmp_path / "c.json"
+    r = textver_cmd("compare", txt, document, "--format", "json", "-o", out)
+    assert r.returncode == 0, r.stderr
+    return json.loads(out.read_text())["stats"]
+
+
 def typeset(text: str, width: int = LINE_WIDTH) -> list[str]:
     """``text`` broken into lines as a typesetter would: at spaces, after the hyphen of a
     compound ("well-" / "known"), and inside a long word that does not fit, hyphenated

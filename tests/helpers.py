@@ -13,6 +13,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from tests.texts import HARBOUR, LEFT_KEEPER, LIFEBOAT, RIGHT_KEEPER, join
@@ -163,6 +164,17 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def skip_without_browser() -> None:
+    """Skip the calling test module, saying why, when Chromium or Playwright is missing."""
+    import shutil
+
+    import pytest
+
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 
 def launch(playwright: Any) -> Any:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import (
-    CHROMIUM,
     CONTRAST,
     OVERFLOW,
     PHONE,
@@ -17,15 +15,14 @@ from tests.helpers import (
     first_screen,
     in_view,
     open_report,
+    skip_without_browser,
 )
 from tests.texts import FILLER, IMG, LEFT_KEEPER, RIGHT_KEEPER, SCRIPT, join
 from textver.compare import compare
 from textver.report.html import render_html
 from textver.version import Version
 
-if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+skip_without_browser()
 
 NOTES = "Framing lines kept out of the text:\nFirst line\nSecond line"
 # The last filler paragraph gains a sentence on the right.

@@ -3,13 +3,11 @@ controls it shares with the two-text report (steps, views, filter, hash) work on
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import (
-    CHROMIUM,
     CONTRAST,
     OVERFLOW,
     PHONE,
@@ -18,6 +16,7 @@ from tests.helpers import (
     first_screen,
     in_view,
     open_report,
+    skip_without_browser,
 )
 from tests.texts import FILLER, HARBOUR, IMG, SCRIPT, darwin_dir, join
 from tests.texts import LIFEBOAT as ADDED
@@ -25,9 +24,7 @@ from textver.collate import collate
 from textver.report.collation_html import render_collation_html
 from textver.version import Version
 
-if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+skip_without_browser()
 
 OPENING = f"The opening line quotes {SCRIPT} plainly."
 REWORDED = "The opening line quotes a harmless phrase plainly."

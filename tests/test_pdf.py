@@ -4,7 +4,6 @@ hyphenation undone, running heads and page numbers gone, bad PDFs refused in one
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import pytest
@@ -62,12 +61,7 @@ def test_compared_with_plain_text_nothing_added_at_most_the_heading_removed(
     almanac: Path, paras, tmp_path: Path, textver_cmd
 ) -> None:
     """The issue's target, through the CLI."""
-    txt = tmp_path / "almanac.txt"
-    txt.write_text(documents.plain(paras))
-    out = tmp_path / "c.json"
-    r = textver_cmd("compare", txt, almanac, "--format", "json", "-o", out)
-    assert r.returncode == 0, r.stderr
-    stats = json.loads(out.read_text())["stats"]
+    stats = documents.compare_with_plain_text(almanac, paras, tmp_path, textver_cmd)
     assert stats["inserted_words"] == 0
     assert stats["removed_words"] <= len(documents.TITLE.split())
     assert stats["moved_paragraphs"] == 0
