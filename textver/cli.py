@@ -100,21 +100,24 @@ _store_option = click.option(
     help=f"Version store folder (default: $TEXTVER_STORE, else ./{DEFAULT_STORE}).",
 )
 
-_timeout_option = click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=20.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Give up on a URL that sends nothing for this long.",
+
+def _seconds_option(name: str, default: float, help: str) -> Callable[..., Any]:
+    """A URL time limit in seconds (at least 0.1)."""
+    return click.option(
+        name,
+        type=click.FloatRange(min=0.1),
+        default=default,
+        show_default=True,
+        metavar="SECONDS",
+        help=help,
+    )
+
+
+_timeout_option = _seconds_option(
+    "--timeout", 20.0, "Give up on a URL that sends nothing for this long."
 )
-_deadline_option = click.option(
-    "--deadline",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Give up on a URL that takes longer than this in all, redirects included.",
+_deadline_option = _seconds_option(
+    "--deadline", 60.0, "Give up on a URL that takes longer than this in all, redirects included."
 )
 
 
