@@ -28,6 +28,7 @@ from typing import Generic, TypeVar
 
 from textver.diff import DELETE, EQUAL, INSERT, Op, Opcode, diff_tokens
 from textver.language import FUNCTION_WORDS, NON_LATIN
+from textver.numbering import renumber
 from textver.segment import Segmented
 
 _T = TypeVar("_T")
@@ -1210,6 +1211,7 @@ def align(
 
     records = _paragraph_records(left, right, L, R, sent_links, params, in_place)
     out = _build_links(left, right, L, R, records, sent_links, params, in_place)
+    renumber(out, left, right)
     for stage in stages:
         annotate = getattr(stage, "annotate", None)
         if annotate is not None:

@@ -24,7 +24,7 @@ from functools import cached_property
 
 from textver.align import DisjointSets, feature_table, features
 from textver.compare import Comparison, compare_segmented, without_cycle_collector, work_dict
-from textver.diff import EQUAL, INSERT, TRANSLATED
+from textver.diff import EQUAL, INSERT, RENUMBERED, TRANSLATED
 from textver.errors import TextverError
 from textver.meaning import MODES, Mode
 from textver.provenance import WorkInfo
@@ -262,7 +262,9 @@ class Collation:
                     if sl.left:
                         key = ("before", lseg.sentence_tokens[sl.left[0]].start)
                     for op, _a0, a1, b0, b1 in sl.ops:
-                        if op == INSERT:
+                        if op == RENUMBERED:  # the base's number lacking, the edition's added
+                            key = ("after", a1 - 1)
+                        if op in (INSERT, RENUMBERED):
                             added.setdefault(key, []).extend(range(b0, b1))
                         else:
                             key = ("after", a1 - 1)

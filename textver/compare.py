@@ -20,10 +20,11 @@ from itertools import chain, repeat
 from json.encoder import encode_basestring
 from operator import sub
 
-from textver.align import DEFAULT_PARAMS, AlignParams, Link, SentenceLink, align
-from textver.diff import DELETE, EQUAL, INSERT, TRANSLATED, Op
+from textver.align import DEFAULT_PARAMS, AlignParams, Link, LinkKind, SentenceLink, align
+from textver.diff import DELETE, EQUAL, INSERT, RENUMBERED, TRANSLATED, Op
 from textver.language import detect, language_of, recorded
 from textver.meaning import MODES, Mode, Stage
+from textver.numbering import Number
 from textver.provenance import WorkInfo
 from textver.segment import Segmented, segment
 from textver.version import Version
@@ -239,9 +240,27 @@ class Comparison:
             ],
         }
 
+    @cached_property
+    def renumbered(self) -> dict[tuple[int, int], tuple[Number, Number]]:
+        """The left and right numbers of each renumbered clause (a sentence group opening with
+        a RENUMBERED run, see textver.numbering.renumber), keyed by the indices of its record
+        in ``links`` and of the group in the record's ``sentences``."""
+        ln, rn = self.left_seg.numbers, self.right_seg.numbers
+        if not ln or not rn:
+            return {}
+        lsp, rsp = self.left_seg.sentence_paragraph, self.right_seg.sentence_paragraph
+        return {
+            (k, g): (ln[lsp[sl.left[0]]], rn[rsp[sl.right[0]]])
+            for k, link in enumerate(self.links)
+            if link.kind != LinkKind.EQUAL
+            for g, sl in enumerate(link.sentences)
+            if sl.ops and sl.ops[0][0] == RENUMBERED
+        }
+
     def pieces(self, sl: SentenceLink) -> list[tuple[Op, str]]:
-        """The sentence group as one run of text: ``(kind, text)`` pieces, kind EQUAL, DELETE
-        or INSERT; equal text is taken from the left side, and so is a
+        """The sentence group as one run of text: ``(kind, text)`` pieces, kind EQUAL, DELETE,
+        INSERT or RENUMBERED; equal text is taken from the left side, and so is a renumbered
+        clause's number and a
         group linked across languages (its right text is the right side's own sentences).
 
         This is the single place that turns token runs back into readable text for the inline
@@ -254,7 +273,7 @@ class Comparison:
             if op == INSERT:
                 out.append((INSERT, rtext[rt.start(b0) : rt.end(b1 - 1)]))
             else:
-                kind = EQUAL if op in (EQUAL, TRANSLATED) else DELETE
+                kind = EQUAL if op == TRANSLATED else op
                 out.append((kind, ltext[lt.start(a0) : lt.end(a1 - 1)]))
         return out
 

@@ -34,10 +34,14 @@ class Op(StrEnum):
     # both sides, neither deleted nor inserted, with no word diff (one between languages means
     # nothing), so its words count as kept.
     TRANSLATED = "translated"
+    # A clause's number changed ("4." to "5.", textver.numbering): one run covering the two
+    # numbers, each the other's counterpart, so neither counts as removed or added text.
+    RENUMBERED = "renumbered"
 
 
 # The members by their short names, for the loops that test opcodes token run by token run.
 EQUAL, DELETE, INSERT, TRANSLATED = Op.EQUAL, Op.DELETE, Op.INSERT, Op.TRANSLATED
+RENUMBERED = Op.RENUMBERED
 # (op, a_lo, a_hi, b_lo, b_hi): a run of tokens a[a_lo:a_hi] and/or b[b_lo:b_hi].
 Opcode = tuple[Op, int, int, int, int]
 # A diff of two strings as (op, length) runs, op being EQUAL, DELETE or INSERT.

@@ -15,8 +15,12 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate, chain, repeat
-from typing import TypeVar, overload
+from typing import TYPE_CHECKING, TypeVar, overload
+
+if TYPE_CHECKING:
+    from textver.numbering import Number
 
 Span = tuple[int, int]
 _P = TypeVar("_P")
@@ -275,6 +279,14 @@ class Segmented:
     @property
     def word_count(self) -> int:
         return sum(self.is_word)
+
+    @cached_property
+    def numbers(self) -> dict[int, Number]:
+        """The clause numbers opening its paragraphs ("2.", "(a)", "Section 4"), by paragraph
+        index (textver.numbering): found once, when the aligner or a report first asks."""
+        from textver.numbering import find_numbers
+
+        return find_numbers(self.text, self.paragraphs)
 
     def paragraph_tokens(self, p: int) -> range:
         ps, st = self.paragraph_sentences, self.sentence_tokens

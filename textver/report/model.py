@@ -44,6 +44,7 @@ class Label(StrEnum):
     REWORDED = "reworded sentence"
     MERGED_SENTENCES = "merged sentences"
     SPLIT_SENTENCE = "split sentence"
+    RENUMBERED = "renumbered"  # a clause under another number, its words kept (textver.numbering)
     # ... and kinds of row that are not changes.
     UNCHANGED = "unchanged"
     EDITED = "edited"  # a paragraph whose changes are its sentences'
@@ -239,6 +240,8 @@ def sentence_label(kinds: set[Op], sl: SentenceLink) -> Label | None:
         return Label.SHORTENED
     if Op.INSERT in kinds:
         return Label.EXPANDED
+    if Op.RENUMBERED in kinds:
+        return Label.RENUMBERED
     return None
 
 
@@ -330,7 +333,8 @@ class _ReportBuilder:
         groups_by_para: dict[int | None, list[Group]] = {}
         para = link.left[0] if link.left else None
         offset = start
-        for sl, runs in ordered:
+        renumbered = self.c.renumbered
+        for g, (sl, runs) in enumerate(ordered):
             if sl.left:
                 para = self.ls.sentence_paragraph[sl.left[0]]
                 offset = self.ls.sentences[sl.left[0]][0]
@@ -341,6 +345,10 @@ class _ReportBuilder:
                 group.anchor = self._edit(label, runs, offset)
                 if sl.method == Method.MEANING and sl.similarity is not None:
                     group.note = f"by meaning {sl.similarity:.2f}"
+                numbers = renumbered.get((k, g)) if renumbered else None
+                if numbers:  # "§4 → §5", and the words changed beside it
+                    was = f"{numbers[0].name} → {numbers[1].name}"
+                    group.note = was if label == Label.RENUMBERED else f"{was}, renumbered"
                 for j in sl.right:
                     right_anchor[j] = (group.anchor, label)
             groups_by_para.setdefault(para, []).append(group)
