@@ -1,6 +1,6 @@
 """Alignment-quality benchmark: textver's aligner against a global word diff, on known truth.
 
-Run from the repository root:  ``python -m bench.align_bench [--quick] [--json FILE]``.
+Run from the repository root:  ``python -m bench.align_bench [--quick] [--figure N] [--json FILE]``.
 
 Three figures, all printed by one run:
 
@@ -11,7 +11,8 @@ Three figures, all printed by one run:
    the baseline (one diff-match-patch word diff over the whole token sequences), side by side.
 3. Timing: median time of ``compare()`` per input size, as a ratio to the baseline diff.
 4. Real revisions (LGPL-2/2.1, GFDL-1.2/1.3, GPL-2/3, MPL-1.1/2.0, Darwin 1859/1872 and
-   1866/1869): words textver marks changed, against a global word-level LCS of the same pair.
+   1866/1869), each way: words textver marks changed, against a global word-level LCS of the
+   same pair.
 
 Corpora are never copied into the repository; an absent one is skipped with a note.
 """
@@ -178,7 +179,7 @@ def revisions() -> dict[str, dict]:
     darwin = darwin_texts()
     texts = {f"darwin-{ed}": t for ed, t in darwin.items()}
     out = {}
-    for a, b in REVISIONS:
+    for a, b in (pair for ab in REVISIONS for pair in (ab, ab[::-1])):  # both directions
         for name in (a, b):
             if name not in texts and (LICENSE_DIR / name).is_file():
                 texts[name] = (LICENSE_DIR / name).read_text(encoding="utf-8")
@@ -338,20 +339,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, default=None, help="seeds per corpus and level")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes for the cases")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
+    ap.add_argument("--figure", type=int, action="append", choices=(1, 2, 3, 4),
+                    help="run only this figure (repeatable; default: all four)")  # fmt: skip
     args = ap.parse_args(argv)
+    wanted = set(args.figure or (1, 2, 3, 4))
     n_seeds = args.seeds or (1 if args.quick else 8)
     started = time.perf_counter()
     figures: dict = {}
 
-    print("== 1. Darwin variorum: paragraph links against the editors' concordance ==")
-    var = darwin_variorum()
+    var = None
+    if 1 in wanted:
+        print("== 1. Darwin variorum: paragraph links against the editors' concordance ==")
+        var = darwin_variorum()
     if var:
         for pair, (p, r, f) in var.items():
             print(f"  {pair}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
         print(f"  minimum F1 {min(f for _, _, f in var.values()):.3f} over {len(var)} pairs")
         figures["darwin_variorum"] = var
 
-    jobs = [(n, t, lv, s) for n, t in corpora(args.quick) for lv in LEVELS for s in range(n_seeds)]
+    texts = corpora(args.quick) if 2 in wanted else []
+    jobs = [(n, t, lv, s) for n, t in texts for lv in LEVELS for s in range(n_seeds)]
     # Biggest first, so the two workers finish together.
     jobs.sort(key=lambda j: -len(j[1]))
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
@@ -361,8 +368,20 @@ def main(argv: list[str] | None = None) -> int:
         figures["abridgements"] = print_abridgements(cases)
         figures["cases"] = cases
 
+    if 3 in wanted:
+        figures["timing"] = print_timing(args.quick)
+    if 4 in wanted:
+        figures["revisions"] = print_revisions()
+
+    print(f"\n(total {time.perf_counter() - started:.0f} s)")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    return 0
+
+
+def print_timing(quick: bool) -> list[dict]:
     print("\n== 3. Timing: median compare() vs the baseline diff (light abridgements) ==")
-    tim = timing(timing_inputs(args.quick), runs=3 if args.quick else 5, py_limit=12000)
+    tim = timing(timing_inputs(quick), runs=3 if quick else 5, py_limit=12000)
     print(
         f"  {'input':<22} {'words':>6} {'textver':>10} {'baseline':>10} {'ratio':>7}"
         f" {'py-dmp':>10} {'ratio':>7}"
@@ -379,19 +398,17 @@ def main(argv: list[str] | None = None) -> int:
         f"  baseline = textver.diff.diff_tokens over the whole texts ({engine} diff-match-patch);"
         " py-dmp = the same with the pure-Python one (run once)"
     )
-    figures["timing"] = tim
+    return tim
+
+
+def print_revisions() -> dict[str, dict]:
     print("\n== 4. Real revisions: words marked changed against a global word-level LCS ==")
     revs = revisions()
     for pair, r in revs.items():
         mark = "met" if r["ratio"] <= REVISION_TARGET else "MISSED"
         print(f"  {pair:<26} textver {r['ours']:6d}  LCS {r['lcs']:6d}  ratio {r['ratio']:.3f}"
               f" <= {REVISION_TARGET} {mark}")  # fmt: skip
-    figures["revisions"] = revs
-
-    print(f"\n(total {time.perf_counter() - started:.0f} s)")
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
-    return 0
+    return revs
 
 
 if __name__ == "__main__":

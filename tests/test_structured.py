@@ -137,3 +137,19 @@ def test_a_line_run_into_the_next_paragraph_is_not_reported_as_added() -> None:
     assert c.stats["inserted_words"] == 0
     (lk,) = [lk for lk in c.links if 1 in lk.right]
     assert lk.left == [2, 3]
+
+
+def test_a_clause_rewritten_beside_a_moved_one_is_changed_in_place() -> None:
+    # Clause 3 moved up, next to the clause rewritten in place: its link, far down the left
+    # text, crosses the others, and must not hide the gap the rewritten clause stands in.
+    moved = "3. You may not sail, lend or sell the boat except as provided under this licence."
+    new = (
+        "By a free boat we mean one you are free to use, whatever its price. Fees for handing "
+        "a boat over, and warranties sold for a fee, are allowed."
+    )
+    order = [CLAUSES[0], CLAUSES[1], CLAUSES[2], CLAUSES[3], moved, new, *CLAUSES[5:8], CLAUSES[9]]
+    c = run(join(order))
+    assert (record_of(c, 8).right, record_of(c, 8).moved) == ([4], True)
+    lk = record_of(c, 4)
+    assert (lk.kind, lk.right) == ("changed", [5])
+    assert not [lk for lk in c.links if lk.kind in ("deleted", "inserted")]

@@ -966,6 +966,34 @@ def _drop_scattered_splits(state: LinkState) -> None:
                         del links[j]
 
 
+def _ordered_pairs(state: LinkState) -> set[tuple[int, int]]:
+    """The (left, right) paragraph pairs joined by sentence links that read in order.
+
+    The heaviest chain of all pairs the links join, each weighed by the evidence its links
+    carry, and the pairs next to a kept one on one side and sharing its paragraph on the other
+    (a paragraph split, or two run together).  A link joining any other pair crosses the rest:
+    a move, or a look-alike (a heading sharing "Source Code" with a clause paragraphs away).
+    """
+    links, scores, idf = state.links, state.scores, state.idf
+    L, R = state.left, state.right
+    l_para, r_para = L.seg.sentence_paragraph, R.seg.sentence_paragraph
+    weight: dict[tuple[int, int], float] = defaultdict(float)
+    for j, sources in links.items():
+        for i in sources:
+            shared = R.feats[j] & L.feats[i] if j in scores else R.feats[j]
+            weight[l_para[i], r_para[j]] += _weigh(idf, shared) or 1 / _GRID
+    pairs = sorted(weight)
+    chained = [pairs[k] for k in heaviest_chain(pairs, [weight[pq] for pq in pairs])]
+    kept = set(chained)
+    while chained:
+        pl, pr = chained.pop()
+        for near in ((pl - 1, pr), (pl + 1, pr), (pl, pr - 1), (pl, pr + 1)):
+            if near in weight and near not in kept:
+                kept.add(near)
+                chained.append(near)
+    return kept
+
+
 def _link_gaps(state: LinkState) -> None:
     """Link, in place, sentences rewritten between two linked neighbours.
 
@@ -977,6 +1005,12 @@ def _link_gaps(state: LinkState) -> None:
     their neighbours (the left paragraph each draws most words from): a sentence moved out of
     its paragraph leaves no sentence gap around it, yet the paragraphs between two linked
     ones, kept in order, still face each other.
+
+    Each is done twice: between the neighbours as they are linked (beside a moved passage,
+    the sentences moved with it), then between the nearest neighbours whose links read in
+    order with the rest (_ordered_pairs).  A link crossing the others, a move or a look-alike,
+    would otherwise hide the gap it stands in: a paragraph rewritten in place beside a
+    sentence that happens to share a few words with one far away.
     """
     links = state.links
     L, R = state.left, state.right
@@ -986,27 +1020,49 @@ def _link_gaps(state: LinkState) -> None:
     for sources in links.values():
         for i in sources:
             used[i] = 1
-    n_right = len(R.feats)
+    for stage in (_sentence_gaps, _paragraph_gaps):
+        for neighbours in (links, None):
+            if all(j in links or not f for j, f in enumerate(R.feats)):
+                return
+            stage(state, neighbours or _in_order(state), used)
+
+
+def _in_order(state: LinkState) -> dict[int, list[int]]:
+    """Each linked right sentence's sources whose links read in order with the rest."""
+    l_para, r_para = state.left.seg.sentence_paragraph, state.right.seg.sentence_paragraph
+    ordered = _ordered_pairs(state)
+    return {
+        j: kept
+        for j, sources in state.links.items()
+        if (kept := [i for i in sources if (l_para[i], r_para[j]) in ordered])
+    }
+
+
+def _sentence_gaps(state: LinkState, placed: dict[int, list[int]], used: bytearray) -> None:
+    """_link_gaps for the runs of right sentences without a link in ``placed``."""
+    n_right, n_left = len(state.right.feats), len(state.left.feats)
     j = 0
     while j < n_right:
-        if j in links:
+        if j in placed:
             j += 1
             continue
-        j1 = j + 1  # the run of unlinked right sentences j:j1, between linked neighbours
-        while j1 < n_right and j1 not in links:
+        j1 = j + 1  # the run of right sentences j:j1 between linked neighbours
+        while j1 < n_right and j1 not in placed:
             j1 += 1
-        i0 = max(links[j - 1]) if j > 0 else -1
-        i1 = min(links[j1]) if j1 < n_right else len(L.feats)
+        i0 = max(placed[j - 1]) if j > 0 else -1
+        i1 = min(placed[j1]) if j1 < n_right else n_left
         if i1 - i0 > 1:
             _pair_in_gap(state, range(i0 + 1, i1), range(j, j1), used)
         j = j1
 
-    if all(j in links or not f for j, f in enumerate(R.feats)):
-        return
+
+def _paragraph_gaps(state: LinkState, placed: dict[int, list[int]], used: bytearray) -> None:
+    """_link_gaps for the runs of right paragraphs holding no link in ``placed``."""
+    L, R = state.left, state.right
     # Each right paragraph's principal source: the left paragraph its links carry most words of.
     l_para, r_para = L.seg.sentence_paragraph, R.seg.sentence_paragraph
     carried: dict[int, dict[int, int]] = defaultdict(dict)
-    for j, sources in links.items():
+    for j, sources in placed.items():
         tally = carried[r_para[j]]
         for i in sources:
             p = l_para[i]
