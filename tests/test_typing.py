@@ -12,8 +12,8 @@ import pytest
 from tests.conftest import REPO
 
 # The test extra's type checker and the stubs it needs (setup.cfg); without the stubs mypy
-# would report lxml and tqdm as untyped, not the package's own errors.
-_CHECKER = ("mypy", "types-lxml", "types-tqdm")
+# would report lxml, tqdm and jsonschema as untyped, not the package's own errors.
+_CHECKER = ("mypy", "types-lxml", "types-tqdm", "types-jsonschema")
 
 
 def _missing() -> list[str]:

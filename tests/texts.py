@@ -140,3 +140,52 @@ FILLER = [
     f"The clerk signed page {n * 11 + 2} before the evening tide."
     for n in range(1, 31)
 ]
+
+
+# A same-language rewording and a translation pair (the Russian is our own translation of the
+# English), for the meaning stage (textver.meaning).
+REWORDED_LEFT = join(
+    [
+        "Our town has always lived from the sea. Fishermen leave the port long before "
+        "sunrise. The harbour is the heart of every family here.",
+        "The old lighthouse was repaired last spring. Volunteers painted it white and red. "
+        "Tourists now climb the tower every weekend.",
+    ]
+)
+REWORDED_RIGHT = join(
+    [
+        "Our town has always lived from the sea. Before dawn, the fishing boats have already "
+        "left the harbour. The harbour is the heart of every family here.",
+        "The old lighthouse was repaired last spring. Tourists now climb the tower every weekend.",
+    ]
+)
+
+EN = join(
+    [
+        "The village of Korsby lies at the mouth of a cold river. Its people have fished for "
+        "salmon for four hundred years. Every spring the whole village repairs the nets "
+        "together.",
+        "In 1907 a fire destroyed the wooden church. The villagers rebuilt it in stone within "
+        "three years. The new bell was cast in a distant city and brought by sledge.",
+        "The school has only eleven pupils today. Their teacher also runs the small library. "
+        "Children learn to swim before they can read.",
+        "Winter nights are long and dark. Families gather in the old hall to sing and tell "
+        "stories. The oldest singer knows more than two hundred songs, and she learned most of "
+        "them from her grandmother.",
+        "The road to the town was paved in 1968. Before that, the journey took a whole day.",
+    ]
+)
+# Abridged (a sentence, a paragraph and two sentences of another dropped), reordered (the
+# school paragraph comes first), one sentence added, one split in two.
+RU = join(
+    [
+        "Деревня Корсбю стоит в устье холодной реки. Её жители ловят лосося уже четыреста лет.",
+        "Сегодня в школе учатся всего одиннадцать детей. Дети здесь учатся плавать раньше, "
+        "чем читать.",
+        "В 1907 году пожар уничтожил деревянную церковь. Жители за три года отстроили её из "
+        "камня. Новый колокол отлили в далёком городе и привезли на санях. Туристы приезжают "
+        "посмотреть на церковь каждое лето.",
+        "Старейшая певица знает больше двухсот песен. Большинство из них она выучила у своей "
+        "бабушки.",
+    ]
+)

@@ -8,6 +8,7 @@ The library API the CLI is built on::
     comparison.to_dict()  # the textver.comparison JSON
     result = run([load("a.txt"), load("essay:reprint", store=Store.from_env())])
     html = render(result, "html")  # any format of ``textver compare --format``
+    html = render(load_saved("result.json"), "html")  # the same, from a saved JSON result
 """
 
 from textver.collate import Collation, collate
@@ -15,6 +16,7 @@ from textver.compare import Comparison, compare
 from textver.errors import TextverError
 from textver.ingest import load
 from textver.render import render
+from textver.saved import load_saved
 from textver.store import Store
 from textver.version import Version
 from textver.workflow import differs, resolve, run
@@ -29,6 +31,7 @@ __all__ = [
     "compare",
     "differs",
     "load",
+    "load_saved",
     "render",
     "resolve",
     "run",

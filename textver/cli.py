@@ -452,6 +452,24 @@ differ, 2 an error (a one-line message on stderr).
 """
 
 
+# The report options of compare and render: the format, and where the report goes.
+_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_NAMES),
+    help="Output format (default: from -o's extension, else html).",
+)
+_output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the report to FILE (- for standard output).",
+)
+_color_option = click.option(
+    "--color/--no-color", default=None, help="Colour text output (default: on a TTY)."
+)
+
+
 def _label_list(values: tuple[str, ...]) -> list[str]:
     """Names given with --label (repeated) or --labels (comma-separated)."""
     return [x.strip() for v in values for x in v.split(",")]
@@ -460,18 +478,8 @@ def _label_list(values: tuple[str, ...]) -> list[str]:
 @cli.command(help=_COMPARE_HELP)
 @click.argument("refs", nargs=-1, required=True, metavar="REF...", shell_complete=_complete_ref)
 @click.option("--base", metavar="LABEL", help="Edition the others are compared against.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMAT_NAMES),
-    help="Output format (default: from -o's extension, else html).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Write the report to FILE (- for standard output).",
-)
+@_format_option
+@_output_option
 @click.option(
     "--label",
     "-l",
@@ -494,7 +502,7 @@ def _label_list(values: tuple[str, ...]) -> list[str]:
     help="Link sentences by meaning: where words do not decide and across languages (auto), "
     "also for weakly linked sentences (on), or never (off).",
 )
-@click.option("--color/--no-color", default=None, help="Colour text output (default: on a TTY).")
+@_color_option
 @click.option("--selector", metavar="CSS", help="CSS selector of the article in HTML pages.")
 @click.option("--encoding", metavar="ENC", help="Encoding of text files, if not detectable.")
 @_timeout_option
@@ -550,6 +558,39 @@ def _compare(
         _keep_to_exit(result)
     if exit_code:
         ctx.exit(1 if workflow.differs(result) else 0)
+
+
+@cli.command("render")
+@click.argument(
+    "saved", metavar="SAVED.json", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
+)
+@_format_option
+@_output_option
+@_color_option
+def render_saved(saved: Path, fmt: str | None, output: Path | None, color: bool | None) -> None:
+    """Render a comparison saved by compare --format json (- for standard input) in any
+    format: the report is byte for byte the one compare writes, made from the saved file alone.
+
+    \b
+    Examples:
+      textver compare old.txt new.txt -o changes.json
+      textver render changes.json                  # HTML report in reports/, path printed
+      textver render changes.json --format text    # summary and word diff here
+    """
+    from textver.compare import without_cycle_collector
+    from textver.render import render
+    from textver.saved import load_saved
+
+    fmt = _output_format(fmt, output)
+    with without_cycle_collector():
+        result = load_saved(saved)
+        if color is None:
+            color = output is None and sys.stdout.isatty()
+        text = render(result, fmt, color=color)
+    if fmt == "html":
+        _emit_html(output, text, [saved.stem if str(saved) != "-" else "saved"])
+    else:
+        _emit(output, text)
 
 
 def _output_format(fmt: str | None, output: Path | None) -> str:

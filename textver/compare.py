@@ -21,11 +21,11 @@ from json.encoder import encode_basestring
 from operator import sub
 
 from textver.align import DEFAULT_PARAMS, AlignParams, Link, LinkKind, SentenceLink, align
-from textver.diff import DELETE, EQUAL, INSERT, RENUMBERED, TRANSLATED, Op
+from textver.diff import DELETE, EQUAL, INSERT, RENUMBERED, TRANSLATED, Op, Opcode
 from textver.language import detect, language_of, recorded
 from textver.meaning import MODES, Mode, Stage
 from textver.numbering import Number
-from textver.provenance import WorkInfo
+from textver.provenance import COMPUTED, WorkInfo, ordered
 from textver.segment import Segmented, segment
 from textver.version import Version
 
@@ -168,6 +168,7 @@ class Comparison:
             "format": FORMAT,
             "version": FORMAT_VERSION,
             **work_dict(self.work),
+            **({"strict": True} if self.strict else {}),
             "left": _side(self.left, self.left_seg),
             "right": _side(self.right, self.right_seg),
             **({"meaning": self.meaning} if self.meaning else {}),
@@ -210,6 +211,10 @@ class Comparison:
                         f',"method":{"null" if method is None else _string(method)}'
                         f',"similarity":{"null" if similarity is None else repr(similarity)}'
                     )
+                if sl.kind is not _KEPT or len(sl.ops) != 1:  # else implied_ops: no ops
+                    ops = self._ops_list(sl)
+                    if ops is not None:
+                        how += f',"ops":{_dumps(ops)}'
                 lb, rb = self.left_seg.sentences._bounds, self.right_seg.sentences._bounds
                 (s,), (t,) = sl.left, sl.right
                 return (
@@ -235,6 +240,7 @@ class Comparison:
                     "kind": sl.kind,
                     # Only once the meaning stage ran, so a lexical comparison is unchanged.
                     **({"method": sl.method, "similarity": sl.similarity} if self.meaning else {}),
+                    **self._ops_member(sl),
                 }
                 for sl in link.sentences
             ],
@@ -256,6 +262,19 @@ class Comparison:
             for g, sl in enumerate(link.sentences)
             if sl.ops and sl.ops[0][0] == RENUMBERED
         }
+
+    def _ops_member(self, sl: SentenceLink) -> dict:
+        """``{"ops": ...}`` for a group whose word diff its kind and spans do not imply, else
+        {}: what a report of the saved JSON needs to show the words as they were diffed."""
+        ops = self._ops_list(sl)
+        return {} if ops is None else {"ops": ops}
+
+    def _ops_list(self, sl: SentenceLink) -> list[dict] | None:
+        """The group's word diff as character spans (see :func:`ops_json`), None when
+        :func:`implied_ops` gives it: a group kept whole, dropped, added or translated."""
+        if sl.ops == implied_ops(sl, self.left_seg, self.right_seg):
+            return None
+        return ops_json(sl.ops, self.left_seg, self.right_seg)
 
     def pieces(self, sl: SentenceLink) -> list[tuple[Op, str]]:
         """The sentence group as one run of text: ``(kind, text)`` pieces, kind EQUAL, DELETE,
@@ -293,14 +312,70 @@ def work_dict(work: WorkInfo | None) -> dict:
 
 
 def _side(version: Version, seg: Segmented) -> dict:
+    meta = provenance(version)
     return {
         "label": version.label,
         "source": version.source,
         "sha256": version.sha256,
         "words": seg.word_count,
+        **({"provenance": meta} if meta else {}),
         "text": version.text,
         "paragraphs": [[start, end] for start, end in seg.paragraphs],
     }
+
+
+def provenance(version: Version) -> dict[str, str]:
+    """The side's ``provenance`` member: the edition's fields as its report shows them (in the
+    order of textver.provenance.FIELDS, then other keys sorted; computed fields and empty
+    values left out), so a report made from the saved JSON shows the same card."""
+    meta = version.meta
+    if not meta:
+        return {}
+    shown = {k: str(v) for k, v in meta.items() if v not in (None, "") and k not in COMPUTED}
+    return dict(ordered(shown))
+
+
+_KEPT = LinkKind.EQUAL  # bound once: _link_json asks it of every record
+
+
+def implied_ops(sl: SentenceLink, left: Segmented, right: Segmented) -> list[Opcode] | None:
+    """The word diff a group's kind and sentences imply, or None (a changed group's diff is
+    its own): one run over the group's tokens, kept (equal), dropped, added or translated.
+
+    The JSON writes a group's ``ops`` only where they differ from these, so a file of kept
+    sentences carries nothing more; the loader (textver.saved) rebuilds them from the same
+    rule."""
+    kind = sl.kind
+    if kind == LinkKind.CHANGED:
+        return None
+    a0 = a1 = b0 = b1 = 0
+    if sl.left:
+        a0, a1 = left.sentence_tokens.start(sl.left[0]), left.sentence_tokens.stop(sl.left[-1])
+    if sl.right:
+        b0, b1 = right.sentence_tokens.start(sl.right[0]), right.sentence_tokens.stop(sl.right[-1])
+    op = {
+        LinkKind.EQUAL: EQUAL,
+        LinkKind.DELETED: DELETE,
+        LinkKind.INSERTED: INSERT,
+        LinkKind.TRANSLATED: TRANSLATED,
+    }.get(kind)
+    return None if op is None else [(op, a0, a1, b0, b1)]
+
+
+def ops_json(ops: list[Opcode], left: Segmented, right: Segmented) -> list[dict]:
+    """A word diff as the JSON's ``ops``: each run (never empty) with its character span in the
+    left text (``left``: kept, dropped, translated, renumbered) and in the right (``right``:
+    kept, added, translated, renumbered), in the order of the runs."""
+    lt, rt = left.tokens, right.tokens
+    out: list[dict] = []
+    for op, a0, a1, b0, b1 in ops:
+        run: dict = {"op": op}
+        if op != INSERT:
+            run["left"] = [lt.start(a0), lt.end(a1 - 1)]
+        if op != DELETE:
+            run["right"] = [rt.start(b0), rt.end(b1 - 1)]
+        out.append(run)
+    return out
 
 
 def compare(
