@@ -45,7 +45,27 @@ def _typography() -> Comparison:
     return compare(Version("a", "a.txt", join(HARBOUR)), Version("b", "b.txt", right), strict=True)
 
 
-PAIRS = {"keeper": keeper, "abridged": _abridged, "moved": _moved, "strict": _typography}
+def _renumbered() -> Comparison:
+    """Numbered clauses with one inserted as 2: the old 2 and 3 are renumbered, one reworded."""
+    old = [
+        "1. Every boat that enters the bay pays its dues to the warden.",
+        "2. The keeper lights the lamp at dusk and trims its wick at noon.",
+        "3. Disputes between skippers go to the harbour council.",
+    ]
+    new = [old[0], "2. No boat may anchor in the river mouth.", "3" + old[1][1:], "4" + old[2][1:]]
+    new[3] = new[3].replace("harbour council", "town council")
+    c = compare(Version("old", "old.txt", join(old)), Version("new", "new.txt", join(new)))
+    assert c.renumbered  # the case is there
+    return c
+
+
+PAIRS = {
+    "keeper": keeper,
+    "abridged": _abridged,
+    "moved": _moved,
+    "strict": _typography,
+    "renumbered": _renumbered,
+}
 
 
 def _same_renders(c: Comparison) -> None:
