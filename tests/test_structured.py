@@ -153,3 +153,13 @@ def test_a_clause_rewritten_beside_a_moved_one_is_changed_in_place() -> None:
     lk = record_of(c, 4)
     assert (lk.kind, lk.right) == ("changed", [5])
     assert not [lk for lk in c.links if lk.kind in ("deleted", "inserted")]
+
+
+def test_a_paragraph_rewritten_into_its_neighbour_joins_its_record() -> None:
+    # Clause 4 cut down and run into clause 3: no sentence of it shares enough with the new
+    # one to be linked by itself, but diffed with clause 3's record it keeps a third of it.
+    tail = "Liberty, not the price, is what we mean; anyone may charge for the physical act of "
+    c = run(join([*CLAUSES[:3], CLAUSES[3] + " " + tail + "handing it over.", *CLAUSES[5:]]))
+    lk = record_of(c, 4)
+    assert (lk.left, lk.right, lk.kind) == ([3, 4], [3], "merged")
+    assert changed_words(c) <= 1.05 * lcs_changed_words(c)

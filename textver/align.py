@@ -172,6 +172,13 @@ class AlignParams:
     """... looked for within this many sentences of the sources (an editor condenses
     neighbouring paragraphs; so the search stays local and linear)."""
 
+    absorb_kept: float = 0.2
+    """A deleted or inserted paragraph beside a linked record joins it (one passage
+    rewritten, see _absorb_lone_paragraphs) when their joined diff keeps this share (Dice) of
+    the paragraph and of what the record left unmatched, or leaves the record no less alike
+    than it was.  Twice gap_kept: two paragraphs of prose on one topic share a tenth of
+    their words ("the", "of", the topic's nouns) without being one passage."""
+
     gap_band: int = 16
     """In a gap holding more than this many unlinked sentences on either side, a right
     sentence is compared only with the left ones within this many of where it would sit in
@@ -1267,6 +1274,8 @@ def align(
 
     records = _paragraph_records(left, right, L, R, sent_links, params, in_place)
     out = _build_links(left, right, L, R, records, sent_links, params, in_place)
+    if not cross:
+        _absorb_lone_paragraphs(left, right, L, R, out, sent_links, params, in_place)
     renumber(out, left, right)
     for stage in stages:
         annotate = getattr(stage, "annotate", None)
@@ -1448,6 +1457,86 @@ def _build_links(
                 continue
         out.append(_build_link(left, right, L, R, ps, qs, sent_links, params, in_place))
     return out
+
+
+def _absorb_lone_paragraphs(
+    left: Segmented,
+    right: Segmented,
+    L: _Side,
+    R: _Side,
+    links: list[Link],
+    sent_links: dict[int, list[int]],
+    params: AlignParams,
+    in_place: set[int] | frozenset[int],
+) -> None:
+    """Join each deleted or inserted paragraph to the neighbouring record whose diff it
+    improves: a paragraph the author rewrote into its neighbour's counterpart (two paragraphs
+    of a preamble made one), sharing too little with any one sentence to be linked by itself.
+
+    The neighbours are the records holding the paragraph before it and the one after it on
+    its own side.  It is joined when the record's word diff, rebuilt with it, keeps
+    AlignParams.gap_min_kept more words than apart, gap_min_shared of them content words, and
+    those words are an absorb_kept share (Dice) of the paragraph and of what the record left
+    unmatched on the other side, or the record is no less alike with it than without; of two
+    neighbours, the one it helps more.  In place, as _absorb_neighbours joins sentences.
+    """
+    on_left: dict[int, Link] = {}
+    on_right: dict[int, Link] = {}
+    for lk in links:
+        on_left.update((p, lk) for p in lk.left)
+        on_right.update((q, lk) for q in lk.right)
+    gone: set[int] = set()
+    for lone in [lk for lk in links if not lk.left or not lk.right]:
+        side = bool(lone.left)  # True: a deleted left paragraph
+        (n,) = lone.left or lone.right
+        index = on_left if side else on_right
+        own = _word_keys(left if side else right, [op for sl in lone.sentences for op in sl.ops])
+        best, best_gain = None, params.gap_min_kept - 1
+        for lk in {id(g): g for k in (n - 1, n + 1) if (g := index.get(k))}.values():
+            if not lk.left or not lk.right:
+                continue
+            unmatched = INSERT if side else DELETE
+            ops = [op for sl in lk.sentences for op in sl.ops]
+            free = _word_keys(right if side else left, ops, unmatched)
+            if sum((own & free).values()) < params.gap_min_kept:
+                continue
+            ps, qs = lk.left, lk.right
+            if side:
+                ps = sorted([*ps, n])
+            else:
+                qs = sorted([*qs, n])
+            joined = _build_link(left, right, L, R, ps, qs, sent_links, params, in_place)
+            (words, content), (words0, content0) = _kept(left, joined), _kept(left, lk)
+            gain = words - words0
+            share = 2 * gain / (sum(own.values()) + sum(free.values()))
+            if (
+                gain > best_gain
+                and content - content0 >= params.gap_min_shared
+                and (share >= params.absorb_kept or joined.similarity >= lk.similarity)
+            ):
+                best, best_gain = (lk, joined), gain
+        if best is None:
+            continue
+        lk, joined = best
+        lk.left, lk.right, lk.kind = joined.left, joined.right, joined.kind
+        lk.similarity, lk.sentences = joined.similarity, joined.sentences
+        index[n] = lk
+        gone.add(id(lone))
+    if gone:
+        links[:] = [lk for lk in links if id(lk) not in gone]
+
+
+def _kept(left: Segmented, lk: Link) -> tuple[int, int]:
+    """The words a record's diff keeps, and how many of them are content words."""
+    keys, is_word = left.keys, left.is_word
+    words = content = 0
+    for sl in lk.sentences:
+        for op, a0, a1, _, _ in sl.ops:
+            if op == EQUAL:
+                kept = list(compress(keys[a0:a1], is_word[a0:a1]))
+                words += len(kept)
+                content += sum(k.lower() not in _STOPWORDS for k in kept)
+    return words, content
 
 
 def _build_link(
