@@ -42,7 +42,7 @@ from tests.helpers import (
     score,
 )
 from textver.compare import compare
-from textver.diff import EQUAL, diff_tokens, fast_runs, python_runs
+from textver.diff import EQUAL, diff_tokens, fast_runs
 from textver.segment import paragraph_spans
 from textver.version import Version
 
@@ -103,9 +103,6 @@ def corpora(quick: bool) -> list[tuple[str, str]]:
     return out
 
 
-# --- scoring -------------------------------------------------------------------------------------
-
-
 # --- one generated case (runs in a worker process) --------------------------------------------
 
 
@@ -113,25 +110,16 @@ def run_case(name: str, text: str, level: str, seed: int) -> dict:
     truth = abridge(text, level, seed)
     check_truth(truth)
     left = Version("left", name, truth.left.text)
-    right = Version("right", f"{name}/{level}/{seed}", truth.right.text)
-    t0 = time.perf_counter()
-    c = compare(left, right)
-    t1 = time.perf_counter()
-    base = baseline(truth.left, truth.right)
-    t2 = time.perf_counter()
-    mine = ours(c)
-    result = {
+    c = compare(left, Version("right", f"{name}/{level}/{seed}", truth.right.text))
+    return {
         "corpus": name,
         "level": level,
         "seed": seed,
-        "left_words": truth.left.word_count,
         "kept_share": round(truth.kept_share, 3),
         "ops": op_counts(truth.log),
-        "ours": score(truth, mine),
-        "baseline": score(truth, base),
-        "seconds": {"ours": t1 - t0, "baseline": t2 - t1},
+        "ours": score(truth, ours(c)),
+        "baseline": score(truth, baseline(truth.left, truth.right)),
     }
-    return result
 
 
 OPS = ("drop paragraph", "drop sentence", "cut", "split", "condense", "move", "connective", "swap")
@@ -200,12 +188,11 @@ def revisions() -> dict[str, dict]:
 # --- figure 3: timing ----------------------------------------------------------------------------
 
 
-def timing(texts: list[tuple[str, str]], runs: int, py_limit: int) -> list[dict]:
+def timing(texts: list[tuple[str, str]], runs: int) -> list[dict]:
     """compare() against the baseline diff on light abridgements of growing size.
 
     The baseline is the global word diff of figure 2, ``diff_tokens`` as textver runs it (the
-    C++ diff-match-patch when installed); the pure-Python diff-match-patch is timed too, once,
-    on inputs of at most ``py_limit`` words.
+    C++ diff-match-patch when installed).
     """
     out = []
     for name, text in texts:
@@ -215,7 +202,6 @@ def timing(texts: list[tuple[str, str]], runs: int, py_limit: int) -> list[dict]
         ours_t = [_seconds(compare, left, right) for _ in range(runs)]
         base_t = [_seconds(diff_tokens, a, b) for _ in range(runs)]
         words = truth.left.word_count
-        py = _seconds(diff_tokens, a, b, python_runs) if words <= py_limit else None
         o, bt = statistics.median(ours_t), statistics.median(base_t)
         out.append(
             {
@@ -224,8 +210,6 @@ def timing(texts: list[tuple[str, str]], runs: int, py_limit: int) -> list[dict]
                 "ours_s": o,
                 "baseline_s": bt,
                 "ratio": o / bt if bt else None,
-                "python_dmp_s": py,
-                "ratio_python": o / py if py else None,
             }
         )
     return out
@@ -381,23 +365,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def print_timing(quick: bool) -> list[dict]:
     print("\n== 3. Timing: median compare() vs the baseline diff (light abridgements) ==")
-    tim = timing(timing_inputs(quick), runs=3 if quick else 5, py_limit=12000)
-    print(
-        f"  {'input':<22} {'words':>6} {'textver':>10} {'baseline':>10} {'ratio':>7}"
-        f" {'py-dmp':>10} {'ratio':>7}"
-    )
+    tim = timing(timing_inputs(quick), runs=3 if quick else 5)
+    print(f"  {'input':<22} {'words':>6} {'textver':>10} {'baseline':>10} {'ratio':>7}")
     for t in tim:
-        py = t["python_dmp_s"]
-        py_cols = f" {py * 1000:8.1f}ms {t['ratio_python']:7.3f}" if py else "   (not run)"
         print(
             f"  {t['input']:<22} {t['words']:>6} {t['ours_s'] * 1000:8.1f}ms "
-            f"{t['baseline_s'] * 1000:8.1f}ms {t['ratio']:7.2f}{py_cols}"
+            f"{t['baseline_s'] * 1000:8.1f}ms {t['ratio']:7.2f}"
         )
     engine = "C++" if fast_runs else "pure-Python"
-    print(
-        f"  baseline = textver.diff.diff_tokens over the whole texts ({engine} diff-match-patch);"
-        " py-dmp = the same with the pure-Python one (run once)"
-    )
+    print(f"  baseline = textver.diff.diff_tokens over the whole texts ({engine} diff-match-patch)")
     return tim
 
 

@@ -2,7 +2,7 @@
 
 Each case is a page generated here at run time, as large as the input limit by default, added
 to a fresh store by a whole ``textver add`` process, so parsing, extraction, counting words and
-writing all count.  Peak memory is the process's maximum resident set size (``os.wait4``); the
+writing all count.  Peak memory is the process's maximum resident set size (bench/_measure.py); the
 target is at most 100 bytes per input byte on every page.  The baseline is the same add of a
 plain-text file of the same size, so the ratio shows what HTML costs on top of a plain import
 on this machine, whatever its load.  Figures are medians of several interleaved runs.
@@ -16,16 +16,13 @@ on this machine, whatever its load.  Figures are medians of several interleaved 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from bench._measure import REPO, Run, measure, textver_argv, textver_env, verdict
+
 TARGET_BYTES_PER_BYTE = 100
 
 
@@ -33,44 +30,24 @@ def _fill(unit: str, size: int, head: str = "", tail: str = "") -> str:
     return head + unit * ((size - len(head) - len(tail)) // len(unit)) + tail
 
 
-# name -> (page of about ``size`` bytes, file suffix)
-CASES: dict[str, Callable[[int], tuple[str, str]]] = {
-    "plain text (baseline)": lambda n: (_fill("Words of a paragraph.\n\n", n), ".txt"),
-    "unclosed <p>, one letter each": lambda n: (_fill("<p>a", n, "<html><body>"), ".html"),
-    "unclosed <p>, a sentence each": lambda n: (
-        _fill("<p>The mill ground corn with the tide. ", n, "<html><body>"),
-        ".html",
-    ),
-    "table, closed cells": lambda n: (
-        _fill("<tr><td>a</td><td>b</td></tr>", n, "<table>", "</table>"),
-        ".html",
-    ),
-    "table, unclosed cells": lambda n: (_fill("<tr><td>a<td>b", n, "<table>"), ".html"),
-    "many boilerplate elements": lambda n: (
-        _fill("<nav>menu</nav>x <div class='share'>y</div>", n, "<body><p>Story.</p>"),
-        ".html",
-    ),
-}
+# name -> (unit repeated to fill the page, head, tail, file suffix)
+CASES = {
+    "plain text (baseline)": ("Words of a paragraph.\n\n", "", "", ".txt"),
+    "unclosed <p>, one letter each": ("<p>a", "<html><body>", "", ".html"),
+    "unclosed <p>, a sentence each": (
+        "<p>The mill ground corn with the tide. ", "<html><body>", "", ".html"),
+    "table, closed cells": ("<tr><td>a</td><td>b</td></tr>", "<table>", "</table>", ".html"),
+    "table, unclosed cells": ("<tr><td>a<td>b", "<table>", "", ".html"),
+    "many boilerplate elements": (
+        "<nav>menu</nav>x <div class='share'>y</div>", "<body><p>Story.</p>", "", ".html"),
+}  # fmt: skip
 
 
-def run_add(path: Path, store: Path, repo: Path) -> tuple[float, int, str]:
-    """Seconds, peak RSS in bytes and the error line (if any) of one ``textver add``."""
-    args = [sys.executable, "-m", "textver", "--store", str(store), "add", "bench", str(path)]
-    env = {**os.environ, "PYTHONPATH": str(repo)}
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [*args, "--label", "page", "--replace"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=repo,  # python -m puts the working directory first on the path
-    )
-    assert proc.stderr is not None
-    err = proc.stderr.read().decode("utf-8", "replace").strip()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss * 1024, err if proc.returncode else ""
+def run_add(path: Path, store: Path, repo: Path) -> Run:
+    """One whole ``textver add`` of ``path`` to ``store``, with ``repo``'s textver."""
+    argv = textver_argv("--store", store, "add", "bench", path, "--label", "page", "--replace")
+    # python -m puts the working directory first on the path: run in the checkout measured
+    return measure(argv, cwd=repo, env=textver_env(repo))
 
 
 def articles() -> None:
@@ -80,17 +57,7 @@ def articles() -> None:
     bench.ingest_bench --articles``) for that checkout's extractors."""
     import warnings
 
-    from lxml import etree
-
     import textver.extract as ex
-
-    def blocks_of(html: str) -> str:  # every block of the markup, nothing dropped
-        return "\n\n".join(ex._blocks(etree.fromstring(html, etree.HTMLParser()), set()))
-
-    def readability(html: str) -> str:
-        from readability import Document  # not a dependency: it pins an old cssselect
-
-        return blocks_of(Document(html).summary(html_partial=True))
 
     def trafilatura(html: str) -> str:
         import trafilatura
@@ -101,7 +68,6 @@ def articles() -> None:
         "textver (extract_article)": lambda h: ex.extract_article(h, source="p").text,
         "textver linear (extract_html)": lambda h: ex.extract_html(h, source="p"),
         "trafilatura alone": trafilatura,
-        "readability-lxml": readability,
     }
     pages = sorted(Path("tests", "data", "pages").glob("*.html"))
     print(f"{len(pages)} pages of tests/data/pages")
@@ -141,34 +107,24 @@ def main(argv: list[str] | None = None) -> None:
     size = int(args.mib * 2**20)
     with tempfile.TemporaryDirectory(prefix="textver-ingest-bench-") as tmp:
         paths = {}
-        for i, (name, make) in enumerate(CASES.items()):
-            page, suffix = make(size)
+        for i, (name, (unit, head, tail, suffix)) in enumerate(CASES.items()):
             paths[name] = Path(tmp, f"case{i}{suffix}")
-            paths[name].write_text(page, "utf-8")
-        times: dict[str, list[float]] = {name: [] for name in CASES}
-        peaks: dict[str, list[int]] = {name: [] for name in CASES}
-        errors: dict[str, str] = {}
+            paths[name].write_text(_fill(unit, size, head, tail), "utf-8")
+        runs: dict[str, list[Run]] = {name: [] for name in CASES}
         for _ in range(args.runs):  # interleaved: run 1 of every case, then run 2, ...
             for name, path in paths.items():
-                elapsed, peak, err = run_add(path, Path(tmp, "store"), args.repo)
-                times[name].append(elapsed)
-                peaks[name].append(peak)
-                if err:
-                    errors[name] = err
-        base = statistics.median(times["plain text (baseline)"])
+                runs[name].append(run_add(path, Path(tmp, "store"), args.repo))
+        base = statistics.median(r.seconds for r in runs["plain text (baseline)"])
         print(f"textver add ({args.repo}), {args.mib:g} MiB pages, medians of {args.runs} runs")
         print(f"{'case':32} {'time':>8} {'x plain':>8} {'peak MB':>8} {'B/byte':>7}  target")
         for name, path in paths.items():
-            t = statistics.median(times[name])
-            peak = statistics.median(peaks[name])
+            t = statistics.median(r.seconds for r in runs[name])
+            peak = statistics.median(r.max_rss_mb for r in runs[name]) * 2**20
             per_byte = peak / path.stat().st_size
-            verdict = "met" if per_byte <= TARGET_BYTES_PER_BYTE else "MISSED"
             print(
                 f"{name:32} {t:7.2f}s {t / base:7.1f}x {peak / 1e6:8.0f} {per_byte:7.1f}  "
-                f"<= {TARGET_BYTES_PER_BYTE}: {verdict}"
+                f"<= {TARGET_BYTES_PER_BYTE}: {verdict(per_byte <= TARGET_BYTES_PER_BYTE)}"
             )
-        for name, err in errors.items():
-            print(f"note: {name}: {err}")
 
 
 if __name__ == "__main__":

@@ -17,18 +17,22 @@ Usage: ``python bench/meaning_bench.py [--runs N]``.  Targets: under 3 s cold, u
 from __future__ import annotations
 
 import argparse
+import bisect
 import gzip
+import itertools
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-FAQ = Path("/usr/share/doc/debian/FAQ")
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench._measure import measure, textver_env, verdict  # noqa: E402
+
+FAQ = Path("/usr/share/doc/debian/FAQ")
 LEFT_WORDS = 6000
 RIGHT_WORDS = 1000
 KEEP_EVERY = 5  # paragraphs of the Russian text: one of every KEEP_EVERY kept
@@ -41,16 +45,16 @@ def _paragraphs(name: str, start: str) -> list[str]:
     return [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
 
 
+def _first(paras: list[str], words: int) -> list[str]:
+    """The first paragraphs of ``paras`` that hold ``words`` words (the last one whole)."""
+    ends = list(itertools.accumulate(len(p.split()) for p in paras))
+    return paras[: bisect.bisect_left(ends, words) + 1]
+
+
 def build_pair() -> tuple[str, str]:
     """The English text (about LEFT_WORDS words) and the abridged Russian one."""
     en_paras = _paragraphs("debian-faq.en.txt.gz", "Chapter 1.")
-    left: list[str] = []
-    words = 0
-    for p in en_paras:
-        left.append(p)
-        words += len(p.split())
-        if words >= LEFT_WORDS:
-            break
+    left = _first(en_paras, LEFT_WORDS)
     last_heading = next(p for p in reversed(left) if p.startswith("Chapter "))
     chapter = int(last_heading.split()[1].rstrip("."))
     ru_paras = _paragraphs("debian-faq.ru.txt.gz", "Глава 1.")
@@ -59,27 +63,14 @@ def build_pair() -> tuple[str, str]:
         len(ru_paras),
     )
     span = ru_paras[: int(end * len(left) / max(1, len(en_paras[: len(left) + 1])))]
-    right: list[str] = []
-    words = 0
-    for p in span[::KEEP_EVERY]:
-        right.append(p)
-        words += len(p.split())
-        if words >= RIGHT_WORDS:
-            break
+    right = _first(span[::KEEP_EVERY], RIGHT_WORDS)
     if len(right) > 4:
         right.insert(1, right.pop(len(right) // 2))  # one paragraph moved
     return "\n\n".join(left) + "\n", "\n\n".join(right) + "\n"
 
 
 def _run(args: list[str], cache: Path, cwd: Path) -> float:
-    env = {
-        **os.environ,
-        "XDG_CACHE_HOME": str(cache),
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-    }
-    start = time.perf_counter()
-    subprocess.run(args, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    return measure(args, cwd=cwd, env=textver_env(XDG_CACHE_HOME=str(cache))).seconds
 
 
 def main() -> int:
@@ -125,9 +116,9 @@ def main() -> int:
     med = statistics.median
     print(f"whole process, medians of {opts.runs} (interleaved):")
     print(f"  cold (empty cache, model loaded)  {med(cold):6.2f} s   target < 3 s: "
-          f"{'met' if med(cold) < 3 else 'MISSED'}")  # fmt: skip
+          f"{verdict(med(cold) < 3)}")  # fmt: skip
     print(f"  cached (model not loaded)         {med(warm):6.2f} s   target < 1 s: "
-          f"{'met' if med(warm) < 1 else 'MISSED'}")  # fmt: skip
+          f"{verdict(med(warm) < 1)}")  # fmt: skip
     print(f"  --meaning off (lexical only)      {med(lexical):6.2f} s")
     print(f"  python -c pass                    {med(bare):6.2f} s")
     print(f"  ratios: cold {med(cold) / med(lexical):.1f}x, cached {med(warm) / med(lexical):.1f}x "

@@ -1,13 +1,13 @@
 """How fast the HTML report of a book-length pair becomes usable in a browser.
 
-LEFT is the six Darwin editions of chapter 1 run together (~70,000 words), RIGHT a seeded
-abridgement of it (bench/_inputs.py: paragraphs and sentences dropped, words substituted,
-paragraphs moved).  The report is made by the real command (``textver compare --format html
--o``), then opened in headless Chromium from a file:// URL, each time in a fresh browser context,
-and timed from navigation start until the report's script has finished (``window.textverReady``,
-stamped with ``performance.now()``).  Medians of several runs are printed, with the time of the
-command and the file size.  The corpus is read at run time; without it the benchmark prints a
-note and exits 0.
+LEFT is the six Darwin editions of chapter 1 run together (~70,000 words), RIGHT its
+abridgement by tests/helpers.py's generator (bench/_inputs.py: paragraphs and sentences dropped,
+tails cut, paragraphs split, condensed and moved, words swapped).  The report is made by the
+real command (``textver compare --format html -o``), then opened in headless Chromium from a
+file:// URL, each time in a fresh browser context, and timed from navigation start until the
+report's script has finished (``window.textverReady``, stamped with ``performance.now()``).
+Medians of several runs are printed, with the time of the command and the file size.  The
+corpus is read at run time; without it the benchmark prints a note and exits 0.
 
     python bench/report_bench.py            # 7 runs
     python bench/report_bench.py --runs 5
@@ -25,6 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench._inputs import corpus_missing, darwin_pair  # noqa: E402
+from bench._measure import run_textver, verdict  # noqa: E402
 from tests.helpers import CHROMIUM, launch  # noqa: E402
 
 TARGET_S = 2.0
@@ -32,16 +34,13 @@ TARGET_S = 2.0
 
 def make_report(folder: Path) -> tuple[Path, float, int]:
     """Write the pair and the report into ``folder``; the report, command seconds, left words."""
-    from bench._inputs import abridge, load_left, run_textver
-    from textver.segment import count_words
-
-    pair = abridge(load_left())
-    (folder / "left.txt").write_text(pair.left, encoding="utf-8")
-    (folder / "right.txt").write_text(pair.right, encoding="utf-8")
+    pair = darwin_pair()
+    (folder / "left.txt").write_text(pair.left.text, encoding="utf-8")
+    (folder / "right.txt").write_text(pair.right.text, encoding="utf-8")
     out = folder / "report.html"
     seconds = run_textver("compare", "left.txt", "right.txt", "--format", "html", "-o", str(out),
                           cwd=folder)  # fmt: skip
-    return out, seconds, count_words(pair.left)
+    return out, seconds, pair.left.word_count
 
 
 def time_loads(report: Path, runs: int) -> list[dict[str, float]]:
@@ -80,8 +79,6 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
-    from bench._inputs import corpus_missing
-
     missing = corpus_missing()
     if missing:
         print(f"report_bench: skipped, corpus not available ({missing})")
@@ -104,8 +101,7 @@ def main() -> None:
     print(f"  script ready (usable) {med['ready']:8.0f}")
     print(f"  load event            {med['load']:8.0f}")
     print(f"  one step (n)          {med['step']:8.1f}")
-    verdict = "within" if med["ready"] <= TARGET_S * 1000 else "OVER"
-    print(f"target: usable within {TARGET_S:.0f} s: {verdict}")
+    print(f"target: usable within {TARGET_S:.0f} s: {verdict(med['ready'] <= TARGET_S * 1000)}")
 
 
 if __name__ == "__main__":

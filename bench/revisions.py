@@ -5,7 +5,8 @@ the 5-15% an optimisation usually buys.  So besides interleaved wall-clock media
 revision's ``textver compare`` is run once under valgrind's callgrind, which counts the
 instructions executed: the same count for the same program and input whatever else the machine
 is doing.  The revision is checked out into a temporary git worktree; both run from source
-(``PYTHONPATH``) with compiled bytecode, on the benchmark's 1x pair (bench/_inputs.py).
+(``PYTHONPATH``) with compiled bytecode, on the speed benchmark's 1x pair (bench/_inputs.py:
+the six Darwin editions against their abridgement by tests/helpers.py's generator).
 
     python bench/revisions.py 3cd6e3b                # JSON and HTML, 7 wall-clock runs each
     python bench/revisions.py HEAD~3 --formats json --runs 11 --no-valgrind
@@ -14,27 +15,19 @@ is doing.  The revision is checked out into a temporary git worktree; both run f
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-
-def command(tree: Path, fmt: str, left: Path, right: Path, out: Path) -> tuple[list[str], dict]:
-    argv = [sys.executable, "-m", "textver", "compare", str(left), str(right), "--format", fmt,
-            "-o", str(out)]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    return argv, env
+from bench._measure import measure, textver_argv, textver_env  # noqa: E402
 
 
 def instructions(argv: list[str], env: dict, cwd: Path) -> int:
@@ -57,7 +50,7 @@ def main() -> int:
     ap.add_argument("--no-valgrind", action="store_true", help="wall-clock figures only")
     opts = ap.parse_args()
 
-    from bench._inputs import corpus_missing, load_left, scaled
+    from bench._inputs import corpus_missing, darwin_pair
 
     if why := corpus_missing():
         print(f"revisions: Darwin corpus not available ({why}); nothing measured")
@@ -69,26 +62,23 @@ def main() -> int:
         subprocess.run(["git", "-C", str(REPO), "worktree", "add", "-q", "--detach", str(old),
                         opts.revision], check=True)  # fmt: skip
         try:
-            pair = scaled(load_left(), 1)
+            pair = darwin_pair()
             left, right = tmp / "left.txt", tmp / "right.txt"
-            left.write_text(pair.left, encoding="utf-8")
-            right.write_text(pair.right, encoding="utf-8")
+            left.write_text(pair.left.text, encoding="utf-8")
+            right.write_text(pair.right.text, encoding="utf-8")
             trees = {opts.revision: old, "this checkout": REPO}
             for tree in trees.values():
                 subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "textver")],
                                check=True)  # fmt: skip
             print(f"revisions: {opts.revision} against this checkout, 1x pair "
-                  f"({len(pair.left.split())} / {len(pair.right.split())} words)")  # fmt: skip
+                  f"({pair.left.word_count} / {pair.right.word_count} words)")  # fmt: skip
             for fmt in opts.formats.split(","):
-                cmds = {name: command(tree, fmt, left, right, tmp / f"out.{fmt}")
-                        for name, tree in trees.items()}  # fmt: skip
+                argv = textver_argv("compare", left, right, "--format", fmt, "-o", f"out.{fmt}")
+                cmds = {name: (argv, textver_env(tree)) for name, tree in trees.items()}
                 walls: dict[str, list[float]] = {name: [] for name in trees}
                 for _ in range(opts.runs):
                     for name, (argv, env) in cmds.items():
-                        t0 = time.perf_counter()
-                        subprocess.run(argv, env=env, cwd=tmp, check=True,
-                                       stdout=subprocess.DEVNULL)  # fmt: skip
-                        walls[name].append(time.perf_counter() - t0)
+                        walls[name].append(measure(argv, cwd=tmp, env=env).seconds)
                 counts = (
                     {name: instructions(argv, env, tmp) for name, (argv, env) in cmds.items()}
                     if use_valgrind

@@ -88,14 +88,8 @@ def digests(tree: Path, pairs: list[tuple[str, Path, Path]], folder: Path) -> di
     rows = [(n, str(a), str(b), str(out_dir / f"{k}.json")) for k, (n, a, b) in enumerate(pairs)]
     listing.write_text(json.dumps(rows), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    res = subprocess.run(
-        [sys.executable, "-c", _RUNNER, str(listing)],
-        env=env,
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    res = subprocess.run([sys.executable, "-c", _RUNNER, str(listing)], env=env, cwd=folder,
+                         capture_output=True, text=True, check=True)  # fmt: skip
     lines = [line[3:] for line in res.stdout.splitlines() if line.startswith("@@ ")]
     return dict(line.rsplit(" ", 1) for line in lines)
 

@@ -1,6 +1,6 @@
 """Translation benchmark: full versus abridged, within one language and across languages.
 
-Run from the repository root:  ``python -m bench.translation_bench [--quick] [--before]``.
+Run from the repository root:  ``python -m bench.translation_bench [--quick]``.
 
 The texts are real translations installed from Debian's packages (read at run time, never
 copied into the repository): the Debian FAQ, the Debian Reference and the New Maintainers'
@@ -25,9 +25,7 @@ Debian Reference's two Portuguese translations turn out to be one translation (p
 a few paragraphs changed; the bench prints how many), so the "other translators" figures
 measure a near-verbatim pair.
 
-``--before`` adds the same figures with both versions recorded as English, which is how
-textver read every text before its lexical pass learnt other languages; ``--meaning on|off``
-passes ``meaning=`` to ``compare()``.
+``--meaning on|off`` passes ``meaning=`` to ``compare()`` (``off``: words alone).
 """
 
 from __future__ import annotations
@@ -43,6 +41,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from bench._measure import verdict
 from bench.align_bench import mean, note
 from tests.helpers import LEVELS, Abridgement, Prediction, abridge, ours, prf, score
 from textver.compare import Comparison, compare
@@ -77,21 +76,10 @@ DOCS: dict[str, dict[str, tuple[str, str]]] = {
 CHAPTERS = {"reference": ("ch01", "ch02")}
 SAME = [("faq", "en"), ("faq", "ru"), ("faq", "de"), ("faq", "fr"), ("reference", "es")]
 TRANSLATORS = [("reference", "pt", "pt-br"), ("reference", "pt-br", "pt")]
-ACROSS = [
-    ("faq", "en", "ru"),
-    ("faq", "en", "de"),
-    ("faq", "en", "fr"),
-    ("faq", "en", "it"),
-    ("reference", "en", "es"),
-    ("maint-guide", "en", "es"),
-]
-TARGETS = {
-    "same kept": 0.98,
-    "same dropped": 0.97,
-    "translators kept": 0.95,
-    "translators dropped": 0.97,
-    "across kept": 0.93,
-}
+ACROSS = [("faq", "en", lang) for lang in ("ru", "de", "fr", "it")]
+ACROSS += [("reference", "en", "es"), ("maint-guide", "en", "es")]
+TARGETS = {"same kept": 0.98, "same dropped": 0.97, "translators kept": 0.95,
+           "translators dropped": 0.97, "across kept": 0.93}  # fmt: skip
 _CHAPTER = "body > div.chapter, body > div.appendix, body > div.preface"
 _TOC = "div.toc, div.list-of-tables, div.list-of-figures, div.list-of-examples"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5")
@@ -210,28 +198,15 @@ def kept_dropped(
     return kept, dropped
 
 
-def case(
-    doc: str,
-    full_lang: str,
-    abr_lang: str,
-    level: str,
-    seed: int,
-    reverse: bool,
-    before: bool,
-    meaning: bool | None,
-) -> dict | None:
+def case(doc: str, full_lang: str, abr_lang: str, level: str, seed: int, reverse: bool,
+         meaning: bool | None) -> dict | None:  # fmt: skip
     full, source = load(doc, full_lang), load(doc, abr_lang)
     if full is None or source is None:
         return None
     truth = _abridged(doc, abr_lang, level, seed)
-    tag = (lambda _lang: "en") if before else (lambda lang: lang)
-    left = Version("full", f"{doc}.{full_lang}", full.text, {"language": tag(full_lang)})
-    right = Version(
-        "abridged",
-        f"{doc}.{abr_lang}/{level}/{seed}",
-        truth.right.text,
-        {"language": tag(abr_lang)},
-    )
+    left = Version("full", f"{doc}.{full_lang}", full.text, {"language": full_lang})
+    name = f"{doc}.{abr_lang}/{level}/{seed}"
+    right = Version("abridged", name, truth.right.text, {"language": abr_lang})
     t0 = time.perf_counter()
     c = run(left, right, reverse, meaning)
     seconds = time.perf_counter() - t0
@@ -261,7 +236,6 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="the FAQ only, one seed")
     ap.add_argument("--seeds", type=int, default=None, help="seeds per case and level")
-    ap.add_argument("--before", action="store_true", help="also with every text read as English")
     ap.add_argument("--meaning", choices=("on", "off"), help="pass meaning= to compare()")
     ap.add_argument("--packages", action="store_true", help="list the Debian packages read")
     args = ap.parse_args(argv)
@@ -276,13 +250,9 @@ def main(argv: list[str] | None = None) -> int:
         ("translators", [c for c in TRANSLATORS if keep(c[0])]),
         ("across", [c for c in ACROSS if keep(c[0])]),
     ]
-    modes = [False, True] if args.before else [False]
     started = time.perf_counter()
-    print(
-        f"{'case':<34} {'removed':>8} {'kept':>6} {'dropped':>7} {'s':>5}"
-        + ("   | before: removed kept dropped" if args.before else "")
-    )
-    summary: dict[str, dict[bool, list[dict]]] = {}
+    print(f"{'case':<34} {'removed':>8} {'kept':>6} {'dropped':>7} {'s':>5}")
+    summary: dict[str, list[dict]] = {}
     for group, cases in groups:
         print(f"-- {group}")
         for doc, a, b in cases:
@@ -292,42 +262,25 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"   ({doc}/{a} and {doc}/{b}: {same} of {len(pa)} paragraphs identical)")
             for level in LEVELS:
                 for reverse in (False, True):
-                    runs = {
-                        m: [case(doc, a, b, level, s, reverse, m, meaning) for s in range(seeds)]
-                        for m in modes
-                    }
-                    if any(r is None for rs in runs.values() for r in rs):
+                    rs = [case(doc, a, b, level, s, reverse, meaning) for s in range(seeds)]
+                    if any(r is None for r in rs):
                         break
-                    arrow = "<-" if reverse else "->"
-                    cols = []
-                    for m in modes:
-                        rs = runs[m]
-                        summary.setdefault(group, {}).setdefault(m, []).extend(rs)
-                        rem = _mean(rs, "removed")
-                        cols.append(f"{rem:>8} {_mean(rs, 'kept'):>6} {_mean(rs, 'dropped'):>7}")
-                    secs = statistics.median(r["seconds"] for r in runs[False])
-                    line = f"{doc}/{a} {arrow} {b} {level}"
-                    print(
-                        f"{line:<34} {cols[0]} {secs:5.1f}"
-                        + (f"   | {cols[1]}" if args.before else "")
-                    )
+                    summary.setdefault(group, []).extend(rs)
+                    secs = statistics.median(r["seconds"] for r in rs)
+                    line = f"{doc}/{a} {'<-' if reverse else '->'} {b} {level}"
+                    print(f"{line:<34} {_mean(rs, 'removed'):>8} {_mean(rs, 'kept'):>6} "
+                          f"{_mean(rs, 'dropped'):>7} {secs:5.1f}")  # fmt: skip
     print("\nMeans over each kind of case, as bench/align_bench.py averages (targets: issue 12):")
-    for group, by_mode in summary.items():
-        for m, rs in by_mode.items():
-            label = f"{group}{' (before: read as English)' if m else ''}"
-            marks = []
-            for measure in ("removed", "kept", "dropped"):
-                value = _mean(rs, measure)
-                target = TARGETS.get(f"{group} {measure}")
-                if value.strip() == "-":
-                    continue
-                verdict = (
-                    ""
-                    if target is None
-                    else (f" (target {target}: {'met' if float(value) >= target else 'MISSED'})")
-                )
-                marks.append(f"{measure} F1 {value.strip()}{verdict}")
-            print(f"  {label:<36} " + "; ".join(marks))
+    for group, rs in summary.items():
+        marks = []
+        for measure in ("removed", "kept", "dropped"):
+            value = _mean(rs, measure)
+            target = TARGETS.get(f"{group} {measure}")
+            if value == "-":
+                continue
+            met = "" if target is None else f" (target {target}: {verdict(float(value) >= target)})"
+            marks.append(f"{measure} F1 {value}{met}")
+        print(f"  {group:<36} " + "; ".join(marks))
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
     return 0
 

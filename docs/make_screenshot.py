@@ -17,7 +17,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from bench._inputs import corpus_dir, run_textver  # noqa: E402
+from bench._inputs import corpus_dir  # noqa: E402
+from bench._measure import run_textver  # noqa: E402
 from tests.helpers import launch  # noqa: E402
 
 

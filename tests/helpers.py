@@ -706,27 +706,53 @@ def token_paragraphs(seg: Segmented) -> list[int]:
 LEVELS = ("light", "heavy")
 
 
-def abridge(text: str, level: str, seed: int) -> Abridgement:
+def abridge(text: str, level: str, seed: int, density: int = 1) -> Abridgement:
     """An abridgement of ``text``: ``light`` (a few of each operation) or ``heavy`` (about one
     sixth of the words kept, as in a newspaper's reprint of a long essay).
 
     Every operation is used at both levels; the random choices depend only on ``seed``.
+    ``density`` multiplies the light level's operations: a book revised throughout (the
+    benchmarks' Darwin pair, bench/_inputs.py) rather than lightly touched.
     """
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}")
-    rng = random.Random(f"{level}:{seed}")
+    if level not in LEVELS or density < 1 or (density > 1 and level != "light"):
+        raise ValueError(f"unknown level {level!r} (density {density})")
+    rng = random.Random(f"{level}:{seed}" if density == 1 else f"{level}:{seed}:{density}")
     d = Draft(text)
-    _Editor(d, rng, heavy=level == "heavy").run()
+    _Editor(d, rng, heavy=level == "heavy", density=density).run()
     return d.render()
+
+
+def repeat(a: Abridgement, times: int) -> Abridgement:
+    """``times`` copies of ``a``'s left text against as many of its right text, a blank line
+    between copies, with the truth of every copy: book-scale inputs (bench/speed_bench.py's 4x
+    and 16x) that keep an exact truth without generating a book's worth of edits."""
+    texts = ["\n\n".join([seg.text.rstrip()] * times) + "\n" for seg in (a.left, a.right)]
+    left, right = segment(texts[0]), segment(texts[1])
+    nl, nr = len(a.left.tokens), len(a.right.tokens)
+    pl, pr = len(a.left.paragraphs), len(a.right.paragraphs)
+    if (len(left.tokens), len(right.tokens)) != (nl * times, nr * times):
+        raise ValueError("the copies do not segment as the original does")
+    k = range(times)
+    return Abridgement(
+        left,
+        right,
+        [o + i * nl if o >= 0 else -1 for i in k for o in a.origin],
+        {(p + i * pl, q + i * pr) for i in k for p, q in a.para_links},
+        {t + i * nl for i in k for t in a.removed_words},
+        {t + i * nr for i in k for t in a.inserted_words},
+        {q + i * pr for i in k for q in a.moved},
+        [*a.log, f"repeat {times} times"],
+    )
 
 
 class _Editor:
     """Chooses the operations; the Draft does the bookkeeping."""
 
-    def __init__(self, draft: Draft, rng: random.Random, heavy: bool) -> None:
+    def __init__(self, draft: Draft, rng: random.Random, heavy: bool, density: int = 1) -> None:
         self.d = draft
         self.rng = rng
         self.heavy = heavy
+        self.density = density
         seg = draft.seg
         self.words_of = [sum(seg.is_word[t] for t in rng_) for rng_ in seg.sentence_tokens]
         self.untouchable: set[int] = set()  # left paragraphs in condensed units
@@ -759,7 +785,7 @@ class _Editor:
         seg = self.d.seg
         n_par = len(seg.paragraphs)
         total = sum(self.words_of)
-        scale = max(1, n_par // 25)
+        scale = max(1, n_par // 25) * self.density
         self.condense(n=max(1, n_par // 10) if self.heavy else scale)
         if self.heavy:
             # Split first: few paragraphs of four sentences outlive a heavy abridgement.

@@ -13,6 +13,7 @@ from tests.helpers import (
     check_truth,
     ours,
     prf,
+    repeat,
     score,
 )
 from textver.compare import compare
@@ -238,3 +239,28 @@ def test_scores_of_both_aligners_are_against_the_truth() -> None:
     assert r["baseline"]["moves_found"] == 0  # a global diff reports no moves
     # A moved paragraph breaks the single global diff: it cannot link both places.
     assert r["baseline"]["links"][1] < 1.0 or r["baseline"]["removed"][0] < 1.0
+
+
+def test_density_multiplies_the_light_edits_and_keeps_the_truth() -> None:
+    text = "\n\n".join(CHRONICLE * 4) + "\n"  # 32 paragraphs
+    light = abridge(text, "light", 0)
+    dense = abridge(text, "light", 0, density=3)
+    check_truth(dense)
+    assert len(dense.log) >= 2 * len(light.log)
+    assert dense.kept_share < light.kept_share
+    with pytest.raises(ValueError):
+        abridge(text, "heavy", 0, density=2)
+
+
+def test_repeated_abridgement_keeps_the_truth_of_every_copy() -> None:
+    one = abridge(TEXT, "light", 0)
+    three = repeat(one, 3)
+    check_truth(three)
+    assert three.left.text.count(CHRONICLE[0]) == 3
+    assert len(three.removed_words) == 3 * len(one.removed_words)
+    assert len(three.inserted_words) == 3 * len(one.inserted_words)
+    assert len(three.para_links) == 3 * len(one.para_links)
+    assert len(three.moved) == 3 * len(one.moved)
+    # The last copy's truth is the first's, shifted by two copies' tokens.
+    shift = 2 * len(one.left.tokens)
+    assert {t - shift for t in three.removed_words if t >= shift} == one.removed_words
