@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from pathlib import Path
 
@@ -153,6 +154,14 @@ def test_verify_and_log(filled: Store) -> None:
     # second vs first: "early" and a new paragraph (8 words) inserted; "small and sour" cut
     assert "from first: -3 +9 words" in lines[2]
     assert "retained" in lines[2]
+
+
+def test_log_writes_the_retained_share_as_the_report_does(filled: Store) -> None:
+    log = run(filled.root, "log", "orchard").stdout.splitlines()[2]
+    r = run(filled.root, "compare", "orchard:first", "orchard:second", "--format", "text")
+    assert r.exit_code == 0, r.output
+    share = re.search(r"retained (\d+\.\d\d%)", r.stdout)
+    assert share and f"{share.group(1)} retained" in log, (share, log)
 
 
 def test_verify_reports_problems_with_exit_1(filled: Store) -> None:

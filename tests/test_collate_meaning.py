@@ -253,12 +253,12 @@ def test_log_agrees_with_compare_across_languages(tmp_path: Path, textver_cmd) -
     assert log.returncode == 0, log.stderr
     expected = (
         f"from full: -{stats['removed_words']} +{stats['inserted_words']} words, "
-        f"{stats['retained']:.1%} retained"
+        f"{stats['retained']:.2%} retained"
     )
     assert expected in log.stdout
     assert stats["retained"] > 0.8  # by meaning: the words alone keep almost none
     lexical = compare(*editions()[::2], meaning="off").stats
-    assert f"{lexical['retained']:.1%} retained" not in log.stdout
+    assert f"{lexical['retained']:.2%} retained" not in log.stdout
 
 
 def test_translated_groups_have_one_run_and_no_word_diff() -> None:

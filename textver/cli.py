@@ -24,6 +24,7 @@ from textver.errors import TextverError
 from textver.meaning import Mode
 from textver.provenance import FIELDS, WORK_FIELDS, ordered, parse_ref
 from textver.render import NAMES as FORMAT_NAMES
+from textver.report.common import percent, plural
 from textver.store import DEFAULT_STORE, Edition, Store, check_date, check_name, write_atomic
 from textver.visible import visible
 
@@ -421,10 +422,10 @@ def verify(ctx: click.Context, repair: bool) -> None:
     for p in problems:
         _echo(str(p))
     if problems:
-        _echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {store.root}")
+        _echo(f"{plural(len(problems), 'problem')} in {store.root}")
         ctx.exit(1)
     n = store.verified_count()
-    click.echo(f"ok: {n} text{'s' if n != 1 else ''} verified")
+    click.echo(f"ok: {plural(n, 'text')} verified")
 
 
 # --- compare / log --------------------------------------------------------------------------
@@ -707,7 +708,7 @@ def log(ctx: click.Context, work: str, strict: bool) -> None:
             stats = step.stats
             line += (
                 f"; from {step.previous}: -{stats['removed_words']} +{stats['inserted_words']}"
-                f" words, {stats['retained']:.1%} retained"
+                f" words, {percent(stats['retained'])} retained"
             )
         _echo(line)
 

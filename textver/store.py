@@ -35,6 +35,7 @@ from pathlib import Path
 from textver.errors import TextverError
 from textver.meaning import Mode
 from textver.provenance import COMPUTED, FIELDS, NAMES, WORK_NAMES, ordered
+from textver.report.common import plural
 from textver.segment import count_words
 from textver.version import Version
 
@@ -784,7 +785,7 @@ def _refuse_new_metadata(w: Work, path: Path, old: Edition, meta: dict[str, str]
 def _no_manifest(w: Work | None, texts: int) -> str:
     what = "missing" if w is None else "lists no editions"
     return (
-        f"{what}, but the folder holds {texts} text file{'s' if texts != 1 else ''}; restore "
+        f"{what}, but the folder holds {plural(texts, 'text file')}; restore "
         "the manifest from a backup (textver will not start a new one over them)"
     )
 

@@ -14,6 +14,7 @@ from textver.align import LinkKind
 from textver.errors import TextverError
 from textver.meaning import Mode
 from textver.provenance import WorkInfo, parse_ref
+from textver.report.common import plural
 from textver.store import Store
 from textver.version import Version
 
@@ -68,8 +69,7 @@ def _work_editions(store: Store, ref: str) -> list[Version]:
     stored = [e.label for e in w.editions if e.stored]
     if len(stored) < 2:
         raise TextverError(
-            f"{ref}: {len(stored)} stored edition{'s' if len(stored) != 1 else ''}; "
-            "comparing needs at least two"
+            f"{ref}: {plural(len(stored), 'stored edition')}; comparing needs at least two"
         )
     return [store.get(ref, label) for label in stored]
 
@@ -77,7 +77,7 @@ def _work_editions(store: Store, ref: str) -> list[Version]:
 def _relabelled(versions: list[Version], labels: list[str]) -> list[Version]:
     if len(labels) != len(versions):
         raise TextverError(
-            f"--label {','.join(labels)}: {len(labels)} label{'s' if len(labels) != 1 else ''} "
+            f"--label {','.join(labels)}: {plural(len(labels), 'label')} "
             f"for {len(versions)} versions; give one per version, in order"
         )
     if any(not label.strip() for label in labels) or len(set(labels)) != len(labels):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from textver.collate import Collation
+from textver.report.common import number, percent
 from textver.report.model import work_of
 from textver.visible import visible
 
@@ -29,8 +30,8 @@ def render_collation_text(col: Collation, *, color: bool) -> str:
         seg = col.segs[v.label]
         where = visible(", ".join(x for x in (v.meta.get("publication"), v.meta.get("date")) if x))
         lines.append(
-            f"  {shown[v.label]:<{width}}  {seg.word_count:>9,} words"
-            f"  {len(seg.paragraphs):>6,} paragraphs" + (f"  ({where})" if where else "")
+            f"  {shown[v.label]:<{width}}  {number(seg.word_count):>9} words"
+            f"  {number(len(seg.paragraphs)):>6} paragraphs" + (f"  ({where})" if where else "")
         )
     lines += ["", "Share of the row edition's words kept by the column edition:", ""]
     header = " " * (width + 2) + "".join(f"{shown[x]:>{width + 2}}" for x in labels)
@@ -39,7 +40,7 @@ def render_collation_text(col: Collation, *, color: bool) -> str:
         cells = []
         for b in labels:
             share = col.matrix[a][b]
-            cell = f"{share:>{width + 2}.1%}"
+            cell = f"{percent(share, 1):>{width + 2}}"
             if color and a != b:
                 cell = click.style(
                     cell, fg="green" if share >= 0.9 else "yellow" if share >= 0.5 else "red"
@@ -53,6 +54,6 @@ def render_collation_text(col: Collation, *, color: bool) -> str:
         )
         for v in col.others
     ]
-    lines += ["", f"Paragraph rows: {len(col.rows):,}"]
-    lines += [f"  {shown[label]}: lacks {n:,} of the base's passages" for label, n in missing]
+    lines += ["", f"Paragraph rows: {number(len(col.rows))}"]
+    lines += [f"  {shown[label]}: lacks {number(n)} of the base's passages" for label, n in missing]
     return "\n".join(lines) + "\n"

@@ -1,7 +1,8 @@
 """What the pairwise and collation reports, HTML and text, write the same way.
 
-One definition each of how a count is written ("1 word", "2,000 words"), how paragraph numbers
-are listed ("¶3, ¶4") and how changes are binned on the overview strip, so the reports cannot
+One definition each of how a count is written ("1 word", "2,000 words"), a share ("97.32%"),
+how paragraph numbers are listed ("¶3, ¶4") and how changes are binned on the overview strip,
+so the reports (and the command line, which writes counts and shares the same way) cannot
 drift apart in wording or in where a tick stands.
 """
 
@@ -22,6 +23,12 @@ def number(n: int) -> str:
 def plural(n: int, word: str) -> str:
     """A count and its noun, in the plural unless it is one: "1 word", "2,000 words"."""
     return f"{number(n)} {word}" if n == 1 else f"{number(n)} {word}s"
+
+
+def percent(share: float, places: int = 2) -> str:
+    """A share as a percentage: "97.32%".  Two places for a comparison's retained share, so a
+    few changed words in a book still show; one in the collation's matrix of many pairs."""
+    return f"{share:.{places}%}"
 
 
 def paragraph_numbers(numbers: Sequence[int]) -> str:

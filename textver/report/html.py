@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from textver.compare import Comparison
 from textver.diff import Op
-from textver.report.common import Lane, number, paragraph_numbers, plural
+from textver.report.common import Lane, number, paragraph_numbers, percent, plural
 from textver.report.model import RIGHT_ONLY, Label, report_model
 from textver.visible import visible
 
@@ -63,6 +63,7 @@ def environment() -> jinja2.Environment:
     env.filters["iso"] = _isolated
     env.filters["num"] = number
     env.filters["count"] = plural
+    env.filters["percent"] = percent
     env.filters["paras"] = paragraph_numbers
     env.globals["RIGHT_ONLY"] = RIGHT_ONLY
     # The vocabularies, so templates test kinds by name, never by spelling.

@@ -19,7 +19,7 @@ from textver.align import Link, LinkKind, Method, SentenceLink
 from textver.compare import Comparison
 from textver.diff import Op
 from textver.provenance import COMPUTED, ordered
-from textver.report.common import Lane, Mark, minimap, plural
+from textver.report.common import Lane, Mark, minimap, number, plural
 from textver.segment import count_words
 from textver.version import Version
 
@@ -520,11 +520,11 @@ class _ReportBuilder:
         langs = " → ".join(str(x or "?") for x in info["languages"])
         kept_l = sum(len(sl.left) for sl in groups)
         return (
-            f"Across languages ({langs}): {kept_l:,} of {left_n:,} sentences of "
-            f"{self.c.left.label} kept in {linked_r:,} of {right_n:,} sentences of "
+            f"Across languages ({langs}): {number(kept_l)} of {number(left_n)} sentences of "
+            f"{self.c.left.label} kept in {number(linked_r)} of {number(right_n)} sentences of "
             f"{self.c.right.label}, linked by meaning ({info['model']}{mean}); "
-            f"{left_n - kept_l:,} dropped, {right_n - linked_r:,} added. There is no word "
-            f"diff between languages: a kept sentence's words all count as kept."
+            f"{number(left_n - kept_l)} dropped, {number(right_n - linked_r)} added. There is no "
+            f"word diff between languages: a kept sentence's words all count as kept."
         )
 
     def _minimap(self) -> list[Mark]:

@@ -14,7 +14,7 @@ import click
 
 from textver.compare import Comparison
 from textver.diff import Op
-from textver.report.common import paragraph_numbers, plural
+from textver.report.common import number, paragraph_numbers, percent, plural
 from textver.report.model import (
     Group,
     Label,
@@ -62,23 +62,24 @@ class _Text:
             for key, value in side.fields:
                 lines.append(visible(f"        {key}: {value}"))
         reordered = (
-            f"reordered within {s.reordered_paragraphs:,}, " if s.reordered_paragraphs else ""
+            f"reordered within {number(s.reordered_paragraphs)}, " if s.reordered_paragraphs else ""
         )
         lines += [
             "",
-            f"words       {st['left_words']:,} → {st['right_words']:,}: "
-            f"kept {s.kept_words:,}, removed {st['removed_words']:,}, "
-            f"added {st['inserted_words']:,}; retained {100 * st['retained']:.2f}%",
-            f"paragraphs  {s.left_paragraphs:,} → {s.right_paragraphs:,}: "
-            f"kept {s.kept_paragraphs:,}, dropped {s.dropped_paragraphs:,}, "
-            f"added {s.added_paragraphs:,}; moved {s.moved_paragraphs:,}, {reordered}"
-            f"split {s.splits:,}, merged {s.merges:,}",
+            f"words       {number(int(st['left_words']))} → {number(int(st['right_words']))}: "
+            f"kept {number(s.kept_words)}, removed {number(int(st['removed_words']))}, "
+            f"added {number(int(st['inserted_words']))}; retained {percent(st['retained'])}",
+            f"paragraphs  {number(s.left_paragraphs)} → {number(s.right_paragraphs)}: "
+            f"kept {number(s.kept_paragraphs)}, dropped {number(s.dropped_paragraphs)}, "
+            f"added {number(s.added_paragraphs)}; moved {number(s.moved_paragraphs)}, {reordered}"
+            f"split {number(s.splits)}, merged {number(s.merges)}",
         ]
         if s.meaning:
             lines.append(f"meaning     {visible(s.meaning)}")
         if s.counts:
             total = sum(n for _, n in s.counts)
-            lines.append(f"changes     {total:,}: " + ", ".join(f"{k} {n:,}" for k, n in s.counts))
+            counts = ", ".join(f"{k} {number(n)}" for k, n in s.counts)
+            lines.append(f"changes     {number(total)}: {counts}")
         if s.largest_cuts:
             lines.append("largest cuts")
             for e in s.largest_cuts:
