@@ -758,18 +758,22 @@ class _Copies:
         self, near: set[int], paras: set[int], seg: Segmented, lo: int, hi: int, expected: float
     ) -> set[int]:
         """Copies among which _link_identical's preference has its winner: those continuing
-        the neighbours' links, the best by the rest of the preference in each of the
-        neighbours' paragraphs, and the best in the whole text."""
+        the neighbours' links if there are any (the preference puts them first), else the
+        best by the rest of the preference in each of the neighbours' paragraphs and the best
+        in the whole text."""
         at = self.at
         out = set()
         for i in near:
             pos = bisect_left(at, i)
             if pos < len(at) and at[pos] == i:
                 out.add(i)
+        if out:
+            return out
         spans = [seg.paragraph_sentences[p] for p in paras]
-        for a, b in [(bisect_left(at, s.start), bisect_left(at, s.stop)) for s in spans]:
-            out.add(self._best(a, b, lo, hi, expected))
-        out.add(self.best(lo, hi, expected))
+        # The whole text once, even where a paragraph holds every copy (one long paragraph).
+        ranges = {(0, len(at))}
+        ranges.update((bisect_left(at, s.start), bisect_left(at, s.stop)) for s in spans)
+        out.update(self._best(a, b, lo, hi, expected) for a, b in ranges)
         out.discard(-1)
         return out
 
@@ -1403,8 +1407,10 @@ def _mark_moves(links: list[Link]) -> None:
     within it.  So when nothing is flagged, the kept words read in the same order on both sides.
     """
     runs = [op for lk in links for sl in lk.sentences for op in sl.ops if op[0] == EQUAL]
-    # The common case, checked without building the points: runs already in order on both
-    # sides (as heaviest_chain would find, taking them all).
+    # The common case, checked without building the points: runs in order on both sides once
+    # sorted by the left text (as heaviest_chain would find, taking them all).  The records
+    # come in no particular order (see _paragraph_records), so they are sorted first.
+    runs.sort(key=itemgetter(1))
     a0, b0 = [op[1] for op in runs], [op[3] for op in runs]
     if all(map(lt, a0, a0[1:])) and all(map(lt, b0, b0[1:])) and all(op[2] > op[1] for op in runs):
         return
@@ -1573,16 +1579,20 @@ def _build_link(
                 g[0].append(i)
     sentences: list[SentenceLink] = []
     equal_words = 0
+    lt, rt = left.sentence_tokens._bounds, right.sentence_tokens._bounds
     for ls, rs in groups:
         ls.sort()
         if len(ls) == 1 and len(rs) == 1 and L.sigs[ls[0]] == R.sigs[rs[0]]:
-            # The common case, a sentence kept as it was: no diff needed.
-            ra, rb = left.sentence_tokens[ls[0]], right.sentence_tokens[rs[0]]
-            ops = [(EQUAL, ra.start, ra.stop, rb.start, rb.stop)]
-        else:
-            a = _joined([left.sentence_tokens[s] for s in ls])
-            b = _joined([right.sentence_tokens[s] for s in rs])
-            ops = _absolute(diff_tokens(_keys(left, a), _keys(right, b)), a, b)
+            # The common case, a sentence kept as it was: no diff needed, and all its words
+            # are kept.
+            (i,), (j,) = ls, rs
+            ops: list[Opcode] = [(EQUAL, lt[2 * i], lt[2 * i + 1], rt[2 * j], rt[2 * j + 1])]
+            equal_words += L.words[i]
+            sentences.append(SentenceLink(ls, rs, LinkKind.EQUAL, ops))
+            continue
+        a = _joined([left.sentence_tokens[s] for s in ls])
+        b = _joined([right.sentence_tokens[s] for s in rs])
+        ops = _absolute(diff_tokens(_keys(left, a), _keys(right, b)), a, b)
         same = all(op[0] == EQUAL for op in ops)
         equal_words += sum(sum(left.is_word[op[1] : op[2]]) for op in ops if op[0] == EQUAL)
         kind = LinkKind.EQUAL if same else LinkKind.CHANGED
@@ -1701,11 +1711,11 @@ def _absorb_neighbours(
     unmatched.  It is joined when the joined diff keeps AlignParams.gap_min_kept more words
     than the two apart (of two neighbours, the one it helps more).  Returns the words gained.
     """
-    group_of: dict[tuple[bool, int], SentenceLink] = {}  # (on the left?, sentence) -> group
-    for sl in sentences:
-        if sl.left and sl.right:
-            group_of.update(((True, i), sl) for i in sl.left)
-            group_of.update(((False, j), sl) for j in sl.right)
+    two_sided = [sl for sl in sentences if sl.left and sl.right]
+    group_of: dict[tuple[bool, int], SentenceLink] = {  # (on the left?, sentence) -> group
+        **{(True, i): sl for sl in two_sided for i in sl.left},
+        **{(False, j): sl for sl in two_sided for j in sl.right},
+    }
     gained = 0
     for sl in sentences:
         if bool(sl.left) == bool(sl.right):
