@@ -804,13 +804,18 @@ class _Copies:
         untaken copies only), the earlier of two as near; -1 if there is none."""
         if a >= b:
             return -1
-        pos = bisect_left(self.at, expected, a, b)
+        at = self.at
+        pos = bisect_left(at, expected, a, b)
         up, down = pos, pos - 1
         if free:
             up = self._after.find(up) if up < b else b
             down = self._before.find(down) if down >= a else -1
-        found = [p for p in (down, up) if a <= p < b]
-        return min(found, key=self._distance(expected), default=-1)
+        # The copy at ``down`` lies before ``expected``, the one at ``up`` at or after it.
+        if down < a:
+            return up if up < b else -1
+        if up >= b or expected - at[down] <= at[up] - expected:
+            return down
+        return up
 
     def _distance(self, expected: float) -> Callable[[int], tuple[float, int]]:
         at = self.at
@@ -1331,10 +1336,11 @@ def _paragraph_records(
     lone = [
         divmod(e, n_right) for e in edges if l_degree[e // n_right] == r_degree[e % n_right] == 1
     ]
-    # The other edges, weighted by the words each sentence link carries on each side.
+    # The other edges, weighted by the words each sentence link carries on each side (there
+    # are none when every edge is lone).
     l_share: dict[tuple[int, int], float] = defaultdict(float)
     r_share: dict[tuple[int, int], float] = defaultdict(float)
-    for j, sources in sent_links.items():
+    for j, sources in sent_links.items() if len(lone) < len(edges) else ():
         q = rsp[j]
         if r_degree[q] == 1 and (not sources or l_degree[lsp[sources[0]]] == 1):
             continue  # a lone edge (all its sources lie in one paragraph)
