@@ -751,8 +751,10 @@ class _Copies:
         self._take_position(bisect_left(self.at, i))
 
     def _take_position(self, pos: int) -> None:
-        self._after.union(pos, pos + 1)
-        self._before.union(pos, pos - 1)
+        # What union(pos, pos + 1) does when ``pos`` is free (a root), with one find instead
+        # of two; when it is taken already, its group's root stays the same either way.
+        self._after.parent[pos] = self._after.find(pos + 1)
+        self._before.parent[pos] = self._before.find(pos - 1)
 
     def contenders(
         self, near: set[int], paras: set[int], seg: Segmented, lo: int, hi: int, expected: float
