@@ -650,6 +650,7 @@ def _link_sentences(
     _link_similar(state)
     for stage in stages:
         stage(state)
+    _place_copies(state)
     _drop_scattered_splits(state)
     if not cross:
         _link_gaps(state)
@@ -826,7 +827,8 @@ class _Copies:
 
 def _link_similar(state: LinkState) -> None:
     """Link each right sentence still unlinked to its most similar left sentence(s), by the
-    content words they share (or, for a sentence of function words only, all its words)."""
+    content words they share (or, for a sentence of function words only, all its words),
+    unless another left sentence holds clearly more of its words word for word (_Copied)."""
     L, R, p = state.left, state.right, state.params
     idf = state.idf
     postings: dict[str, list[int]] = defaultdict(list)
@@ -834,6 +836,8 @@ def _link_similar(state: LinkState) -> None:
         for x in f:
             postings[x].append(i)
     weight = [_weigh(idf, f) for f in L.feats]
+    used = {i for sources in state.links.values() for i in sources}
+    copied = _Copied(state, [j for j, f in enumerate(R.feats) if f and j not in state.links])
     for j in range(len(R.sigs)):
         if j in state.links:
             continue
@@ -843,9 +847,13 @@ def _link_similar(state: LinkState) -> None:
             if source is not None:
                 state.links[j] = [source]
                 state.scores[j] = 0.0
+                used.add(source)
             continue
         cands = _candidates(state, j, idf, postings)
-        best, best_score, best_cover = _best_source(state, j, cands, idf, weight)
+        best, best_score, best_cover = _best_source(state, j, cands, idf, weight, used)
+        copy = copied.source(j, best, used)
+        if copy is not None:
+            best, best_score, best_cover = _best_source(state, j, [copy], idf, weight, used, True)
         if best is None:
             continue
         sources = [best]
@@ -855,6 +863,80 @@ def _link_similar(state: LinkState) -> None:
                 sources.append(second)
         state.links[j] = sorted(sources)
         state.scores[j] = best_score
+        used.update(sources)
+
+
+class _Copied:
+    """Which left sentence a right sentence copies most of, word for word.
+
+    Features weigh a sentence's content words; an abridgement copies its sentences, cut,
+    opened with a connective or with a word swapped.  In a licence the same content words
+    recur in every clause ("unless required by applicable law", "of this License"), so a
+    condensed sentence can share as many features with a boilerplate look-alike as with the
+    clause it was cut from, and a short one, whose connective and swapped word weigh the most
+    (being rare), can share too few with either.  What tells them apart is the runs of
+    AlignParams.verbatim_words words it shares with each: the words of the right sentence
+    inside such runs are *covered* by that left sentence.  Candidates are the left sentences
+    holding a run found in at most AlignParams.global_postings of them (an index of only the
+    runs the right sentences to link hold, so the work stays linear in the two texts).
+    """
+
+    def __init__(self, state: LinkState, rights: list[int]) -> None:
+        self.state = state
+        n = state.params.verbatim_words
+        self.runs = {j: _run_list(state.right, j, n) for j in rights}
+        wanted = set(chain.from_iterable(self.runs.values()))
+        self.index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.left_runs = functools.lru_cache(maxsize=None)(lambda i: _runs_of(state.left, i, n))
+        if wanted:
+            for i in range(len(state.left.sigs)):
+                for run in _runs_of(state.left, i, n) & wanted:
+                    self.index[run].append(i)
+
+    def covered(self, j: int, i: int) -> tuple[int, int]:
+        """How many words of right sentence ``j`` lie in a run also in left sentence ``i``,
+        and how many such runs there are."""
+        n, theirs = self.state.params.verbatim_words, self.left_runs(i)
+        at: set[int] = set()
+        runs = 0
+        for k, run in enumerate(self.runs[j]):
+            if run in theirs:
+                at.update(range(k, k + n))
+                runs += 1
+        return len(at), runs
+
+    def source(self, j: int, best: int | None, used: set[int]) -> int | None:
+        """The left sentence covering most of right sentence ``j`` (at least AlignParams.
+        min_cover of its words, in at least verbatim_words runs: one or two short runs in
+        common are what any two clauses of a licence have), if it covers at least a run's
+        worth of words more than ``best``, the source its features chose (None: none); of
+        several covering as much, the first by _link_identical's preference.  None when
+        ``best`` stands."""
+        state, p = self.state, self.state.params
+        n = p.verbatim_words
+        hits: Counter[int] = Counter()
+        index = self.index
+        for run in set(self.runs[j]):
+            post = index.get(run)
+            if post and len(post) <= p.global_postings:
+                hits.update(post)
+        if not hits:
+            return None
+        top = heapq.nlargest(p.candidates, hits, key=lambda i: (hits[i], -i))
+        cover = {i: self.covered(j, i) for i in top}
+        most = max(words for words, _ in cover.values())
+        tied = [i for i, (words, runs) in cover.items() if words == most and runs >= n]
+        if not tied or most < p.min_cover * state.right.words[j]:
+            return None
+        if best is not None and self.covered(j, best)[0] + n > most:
+            return None
+        win = state.windows
+        near, paras = state.context(j)
+        preference = _preference(
+            state.left.seg.sentence_paragraph, used, near, paras, win.lo[j], win.hi[j],
+            win.expected[j],
+        )  # fmt: skip
+        return min(tied, key=lambda i: (preference(i), i))
 
 
 def _candidates(
@@ -889,10 +971,19 @@ def _candidates(
 
 
 def _best_source(
-    state: LinkState, j: int, cands: list[int], idf: dict[str, float], weight: list[float]
+    state: LinkState,
+    j: int,
+    cands: list[int],
+    idf: dict[str, float],
+    weight: list[float],
+    used: set[int],
+    copied: bool = False,
 ) -> tuple[int | None, float, float]:
     """The best-scoring candidate source of right sentence ``j``: (index, score, cover), or
-    (None, 0, 0) when none explains enough of it."""
+    (None, 0, 0) when none explains enough of it.  Of two scoring the same (a clause that
+    recurs word for word), the one not yet taken (``used``), then the nearer to where the
+    sentence would sit.  A candidate ``copied`` word for word (see _Copied) needs no share
+    of the evidence: it is only scored."""
     L, p = state.left, state.params
     l_para = L.seg.sentence_paragraph
     lo, hi = state.windows.lo[j], state.windows.hi[j]
@@ -902,11 +993,14 @@ def _best_source(
     best = None
     best_score = 0.0
     best_cover = 0.0
+    expected = state.windows.expected[j]
     for i in cands:
         shared = fj & L.feats[i]
         w = _weigh(idf, shared)
         cover = w / wj
-        if cover < p.min_cover or (len(shared) < p.min_shared and len(fj) > p.min_shared):
+        if not copied and (
+            cover < p.min_cover or (len(shared) < p.min_shared and len(fj) > p.min_shared)
+        ):
             continue
         dice = 2 * w / (wj + weight[i])
         in_window = lo <= i < hi
@@ -914,7 +1008,8 @@ def _best_source(
         # move needs stronger evidence than a nearby edit: most of the sentence on both
         # sides, or nearly all of it taken from the source (a cut-down sentence).
         if (
-            not in_window
+            not copied
+            and not in_window
             and dice < p.move_dice
             and (cover < p.move_cover or len(shared) < p.move_min_shared)
         ):
@@ -924,7 +1019,14 @@ def _best_source(
             score += p.context_bonus
         elif l_para[i] in paras:
             score += p.context_bonus / 2
-        if score > best_score or (score == best_score and best is not None and i < best):
+        if (
+            best is None
+            or score > best_score
+            or (
+                score == best_score
+                and (i in used, abs(i - expected), i) < (best in used, abs(best - expected), best)
+            )
+        ):
             best, best_score, best_cover = i, score, cover
     return best, best_score, best_cover
 
@@ -943,6 +1045,63 @@ def _second_source(state: LinkState, j: int, best: int, idf: dict[str, float]) -
             if gain >= p.merge_gain and gain >= p.merge_rest_share * w_rest / wj:
                 return i2
     return None
+
+
+def _place_copies(state: LinkState) -> None:
+    """Move a link to one of several identical left sentences to the copy its neighbours' links
+    point to.
+
+    A clause that recurs word for word ("d) make other distribution arrangements with the
+    Copyright Holder." ending two lists) was linked by _link_identical before the changed
+    sentences around it were, so where it would sit was only guessed from the identical
+    sentences around it, which an abridgement leaves few of.  Now that its neighbours in the
+    right text are linked, the copy standing between their sources (nearest to following the
+    one before it and to preceding the one after it, those in its own paragraph first) is
+    taken, if no other sentence has it.
+    """
+    L, R, links = state.left, state.right, state.links
+    count = Counter(L.sigs)
+    if len(count) == len(L.sigs):
+        return  # no sentence recurs
+    by_sig: dict[int, list[int]] = defaultdict(list)
+    for i, sig in enumerate(L.sigs):
+        if count[sig] > 1:
+            by_sig[sig].append(i)
+    used = {i for sources in links.values() for i in sources}
+    indexed: dict[int, _Copies] = {}
+    r_para = R.seg.sentence_paragraph
+    n_right = len(R.sigs)
+    for j, sig in enumerate(R.sigs):
+        copies = by_sig.get(sig)
+        sources = links.get(j)
+        if not copies or sources is None or len(sources) != 1 or L.sigs[sources[0]] != sig:
+            continue
+        # (where continuing a neighbour's link would put j, whether it shares j's paragraph)
+        targets = [
+            (max(links[k]) + 1 if k < j else min(links[k]) - 1, r_para[k] == r_para[j])
+            for k in (j - 1, j + 1)
+            if 0 <= k < n_right and k in links
+        ]
+
+        def cost(i: int, targets: list[tuple[int, bool]] = targets) -> tuple[int, int]:
+            """Distance from continuing the neighbours' links: those in j's paragraph first."""
+            apart = [0, 0]
+            for at, same in targets:
+                apart[not same] += abs(i - at)
+            return apart[0], apart[1]
+
+        current = sources[0]
+        here = cost(current)
+        if here == (0, 0):
+            continue
+        free = indexed.get(sig)
+        if free is None:
+            free = indexed[sig] = _Copies(copies, used)
+        nearest = (free._nearest(0, len(copies), at, True) for at, _ in targets)
+        best = min((copies[k] for k in nearest if k >= 0), key=lambda i: (cost(i), i), default=-1)
+        if best >= 0 and cost(best) < here:
+            links[j] = [best]
+            free.take(best)
 
 
 def _drop_scattered_splits(state: LinkState) -> None:
@@ -1153,7 +1312,8 @@ def _link_verbatim(state: LinkState) -> None:
     sources explains.  Such a run of AlignParams.verbatim_words words, found in an unlinked
     left sentence within verbatim_reach sentences of the sources, links that one too (of
     several, the one holding most such runs; then again for what is still unexplained), if it
-    is in the sources' paragraphs or in one with no counterpart yet.  A right sentence with
+    is in the sources' paragraphs, in one already linked to the sentence's own paragraph, or
+    in one with no counterpart yet.  A right sentence with
     no source yet (or one only in place, see _link_gaps) is looked for
     near its neighbours' sources, and needs as many such runs as verbatim_words: one short run
     in common is what any two sentences of a licence have.
@@ -1164,6 +1324,11 @@ def _link_verbatim(state: LinkState) -> None:
     used = {i for sources in links.values() for i in sources}
     l_para = L.seg.sentence_paragraph
     tied = {l_para[i] for i in used}
+    r_para = R.seg.sentence_paragraph
+    faces: dict[int, set[int]] = defaultdict(set)  # right paragraph -> left ones linked to it
+    for k, sources in links.items():
+        if k not in in_place:
+            faces[r_para[k]].update(l_para[i] for i in sources)
     left_runs = functools.lru_cache(maxsize=None)(lambda i: _runs_of(L, i, n))
     for j in range(n_right):
         sources = links.get(j)
@@ -1183,9 +1348,10 @@ def _link_verbatim(state: LinkState) -> None:
             continue
         lo = max(0, min(near) - p.verbatim_reach)
         hi = min(len(L.sigs), max(near) + p.verbatim_reach + 1)
-        # Sentences of the sources' paragraphs, or of a paragraph with no counterpart: a
-        # paragraph that has its own is not tied to a second one by a few words.
-        own = {l_para[i] for i in near}
+        # Sentences of the sources' paragraphs, of those the sentence's own paragraph is
+        # already linked to (a condensed paragraph), or of a paragraph with no counterpart: a
+        # paragraph that has its own elsewhere is not tied to a second one by a few words.
+        own = {l_para[i] for i in near} | faces[r_para[j]]
         free = [
             i
             for i in range(lo, hi)
@@ -1225,11 +1391,16 @@ def _link_verbatim(state: LinkState) -> None:
 
 def _runs_of(side: _Side, s: int, n: int) -> set[tuple[str, ...]]:
     """The runs of ``n`` consecutive words (punctuation skipped) of sentence ``s``."""
+    return set(_run_list(side, s, n))
+
+
+def _run_list(side: _Side, s: int, n: int) -> list[tuple[str, ...]]:
+    """The runs of ``n`` consecutive words (punctuation skipped) of sentence ``s``, in order."""
     rng = side.seg.sentence_tokens[s]
     words = list(
         compress(side.seg.keys[rng.start : rng.stop], side.seg.is_word[rng.start : rng.stop])
     )
-    return set(zip(*(words[k:] for k in range(n)), strict=False))
+    return list(zip(*(words[k:] for k in range(n)), strict=False))
 
 
 def _plain_source(L: _Side, R: _Side, j: int, lo: int, hi: int, p: AlignParams) -> int | None:
