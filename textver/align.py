@@ -924,10 +924,19 @@ class _Copied:
             return None
         top = heapq.nlargest(p.candidates, hits, key=lambda i: (hits[i], -i))
         cover = {i: self.covered(j, i) for i in top}
-        most = max(words for words, _ in cover.values())
-        tied = [i for i, (words, runs) in cover.items() if words == most and runs >= n]
-        if not tied or most < p.min_cover * state.right.words[j]:
+        words_j = state.right.words[j]
+        # A left sentence already linked needs to be nearly all of this one (the other part
+        # of a sentence split in two): list items on one pattern ("install - the user wants
+        # the package ...", "remove - the user wants the package ...") share half their words.
+        cover = {
+            i: words
+            for i, (words, runs) in cover.items()
+            if runs >= n and (i not in used or words >= p.move_cover * words_j)
+        }
+        most = max(cover.values(), default=0)
+        if not most or most < p.min_cover * words_j:
             return None
+        tied = [i for i, words in cover.items() if words == most]
         if best is not None and self.covered(j, best)[0] + n > most:
             return None
         win = state.windows
@@ -1055,9 +1064,10 @@ def _place_copies(state: LinkState) -> None:
     Copyright Holder." ending two lists) was linked by _link_identical before the changed
     sentences around it were, so where it would sit was only guessed from the identical
     sentences around it, which an abridgement leaves few of.  Now that its neighbours in the
-    right text are linked, the copy standing between their sources (nearest to following the
-    one before it and to preceding the one after it, those in its own paragraph first) is
-    taken, if no other sentence has it.
+    right text are linked, the copy standing between the sources of its neighbours in its
+    paragraph (nearest to following the one before it and to preceding the one after it) is
+    taken, if no other sentence has it.  Neighbours in other paragraphs say nothing: the
+    paragraph before may have been moved, or cut from anywhere.
     """
     L, R, links = state.left, state.right, state.links
     count = Counter(L.sigs)
@@ -1076,28 +1086,26 @@ def _place_copies(state: LinkState) -> None:
         sources = links.get(j)
         if not copies or sources is None or len(sources) != 1 or L.sigs[sources[0]] != sig:
             continue
-        # (where continuing a neighbour's link would put j, whether it shares j's paragraph)
+        # Where continuing the link of a neighbour in j's paragraph would put j.
         targets = [
-            (max(links[k]) + 1 if k < j else min(links[k]) - 1, r_para[k] == r_para[j])
+            max(links[k]) + 1 if k < j else min(links[k]) - 1
             for k in (j - 1, j + 1)
-            if 0 <= k < n_right and k in links
+            if 0 <= k < n_right and k in links and r_para[k] == r_para[j]
         ]
+        if not targets:
+            continue
 
-        def cost(i: int, targets: list[tuple[int, bool]] = targets) -> tuple[int, int]:
-            """Distance from continuing the neighbours' links: those in j's paragraph first."""
-            apart = [0, 0]
-            for at, same in targets:
-                apart[not same] += abs(i - at)
-            return apart[0], apart[1]
+        def cost(i: int, targets: list[int] = targets) -> int:
+            return sum(abs(i - at) for at in targets)
 
         current = sources[0]
         here = cost(current)
-        if here == (0, 0):
+        if here == 0:
             continue
         free = indexed.get(sig)
         if free is None:
             free = indexed[sig] = _Copies(copies, used)
-        nearest = (free._nearest(0, len(copies), at, True) for at, _ in targets)
+        nearest = (free._nearest(0, len(copies), at, True) for at in targets)
         best = min((copies[k] for k in nearest if k >= 0), key=lambda i: (cost(i), i), default=-1)
         if best >= 0 and cost(best) < here:
             links[j] = [best]
