@@ -40,7 +40,12 @@ def check_contract(d: dict) -> None:
     assert d["format"] == "textver.comparison" and d["version"] == 1
     keys = {"format", "version", "left", "right", "alignment", "changes", "stats"}
     meaning = "meaning" in d  # present only when sentences were compared by meaning
-    assert set(d) == (keys | {"meaning"} if meaning else keys)
+    numbered = "numbering" in d  # present only when a side has numbered paragraphs
+    assert set(d) == keys | ({"meaning"} if meaning else set()) | (
+        {"numbering"} if numbered else set()
+    )
+    if numbered:
+        check_numbering(d)
     if meaning:
         assert set(d["meaning"]) == {"model", "languages", "cross_language"}
     for side in ("left", "right"):
@@ -88,6 +93,27 @@ def check_contract(d: dict) -> None:
     st_ = d["stats"]
     assert st_["left_words"] == d["left"]["words"] and st_["right_words"] == d["right"]["words"]
     assert 0.0 <= st_["retained"] <= 1.0
+
+
+def check_numbering(d: dict) -> None:
+    """The ``numbering`` member: numbers open their paragraphs, renumbered pairs are numbers of
+    one record, sections nest and cover the left paragraphs."""
+    n = d["numbering"]
+    for side in ("left", "right"):
+        for num in n[side]:
+            p0, p1 = d[side]["paragraphs"][num["paragraph"]]
+            assert p0 == num["number"][0] < num["number"][1] <= p1
+    starts = {side: {num["number"][0] for num in n[side]} for side in ("left", "right")}
+    for r in n["renumbered"]:
+        rec = d["alignment"][r["record"]]
+        assert rec["left"] and rec["right"]
+        assert r["left"][0] in starts["left"] and r["right"][0] in starts["right"]
+    total = len(d["left"]["paragraphs"])
+    for sec in n["sections"]:
+        a, b = sec["paragraphs"]
+        assert 0 <= a < b <= total and all(0 <= k < len(d["alignment"]) for k in sec["records"])
+    tops = [sec["paragraphs"] for sec in n["sections"] if sec["depth"] == 0]
+    assert not n["sections"] or (tops[0][0] == 0 and tops[-1][1] == total)
 
 
 def kept_words(d: dict, side: str, op: str) -> list[str]:

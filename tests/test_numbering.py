@@ -176,3 +176,121 @@ def test_collation_keeps_the_editions_own_numbers() -> None:
     seg = pair.right_seg
     words = out.reading("new", list(range(len(seg.tokens))))
     assert "5. Disputes between skippers" in words
+
+
+CHARTER = [
+    "THE HARBOUR CHARTER",
+    "The harbour of Vellmoor is open to every boat that keeps these rules.",
+    "1. Dues.",
+    "Every boat that enters the harbour pays a tenth of its catch to the warden.",
+    "2. Lights.",
+    "The keeper lights the great lamp at dusk. He trims its wick at noon.",
+    "3. Disputes.",
+    "Disputes between skippers are settled by the harbour council each spring.",
+    "FINAL WORDS",
+    "These rules were agreed by the skippers of Vellmoor in the year of the flood.",
+]
+
+
+def _revised_charter() -> list[str]:
+    """A clause on anchoring inserted as 2, so Lights and Disputes are 3 and 4; a sentence
+    dropped from Lights and a word changed in Disputes."""
+    new = list(CHARTER)
+    new[4:8] = [
+        "2. Anchoring.",
+        "No boat may anchor across the mouth of the river.",
+        "3. Lights.",
+        "The keeper lights the great lamp at dusk.",
+        "4. Disputes.",
+        "Disputes between skippers are settled by the harbour council each autumn.",
+    ]
+    return new
+
+
+def _charter_comparison():
+    return compare(
+        Version("old", "old", _text(CHARTER)), Version("new", "new", _text(_revised_charter()))
+    )
+
+
+def test_changes_by_section_in_the_json() -> None:
+    import json
+
+    from tests.helpers import check_contract
+
+    c = _charter_comparison()
+    d = json.loads(c.to_json())
+    check_contract(d)
+    n = d["numbering"]
+    text = d["left"]["text"]
+    assert [text[a:b] for a, b in (x["number"] for x in n["left"])] == ["1.", "2.", "3."]
+    renumbered = [(text[r["left"][0] : r["left"][1]], r["right"]) for r in n["renumbered"]]
+    rtext = d["right"]["text"]
+    assert [(a, rtext[b0:b1]) for a, (b0, b1) in renumbered] == [("2.", "3."), ("3.", "4.")]
+    by_title = {text[s["title"][0] : s["title"][1]]: s for s in n["sections"]}
+    lights, disputes = by_title["Lights."], by_title["Disputes."]
+    assert (lights["removed_words"], lights["inserted_words"]) == (6, 0)
+    assert (disputes["removed_words"], disputes["inserted_words"]) == (1, 1)
+    assert lights["renumbered"] == disputes["renumbered"] == 1
+    assert by_title["Dues."]["records"] == [] and by_title["Dues."]["removed_words"] == 0
+    charter = by_title["THE HARBOUR CHARTER"]
+    assert charter["depth"] == 0 and lights["depth"] == 1
+    # An added clause counts in the section holding both its neighbours, not in clause 1.
+    assert by_title["Dues."]["inserted_words"] == 0
+    assert charter["inserted_words"] == c.stats["inserted_words"]
+    assert by_title["FINAL WORDS"]["records"] == []
+
+
+def test_json_without_numbers_has_no_numbering_member() -> None:
+    prose = ["The keeper lit the lamp.", "The boats came home at dusk."]
+    c = compare(Version("a", "a", _text(prose)), Version("b", "b", _text(prose[::-1])))
+    assert "numbering" not in c.to_dict()
+
+
+def test_changes_by_section_in_the_text_report() -> None:
+    out = render_text(_charter_comparison(), color=False)
+    table = out[out.index("by section of old") :].split("\n\n")[0].splitlines()
+    assert table[1].split() == ["section", "removed", "added", "renumbered", "changes"]
+    rows = {line[2:46].strip(): line[46:].split() for line in table[2:]}
+    assert rows == {
+        "THE HARBOUR CHARTER": ["7", "13", "2", "c1", "c2", "c3", "c4", "…"],
+        "§2 Lights.": ["6", "0", "1", "c3", "c4"],
+        "§3 Disputes.": ["1", "1", "1", "c5", "c6"],
+    }  # §1 and the closing words are unchanged: not listed; the new clause 2 is in neither
+    assert "[c3 renumbered · §2 → §3] 2. Lights." in out
+    assert "[c4 dropped sentence] [-He trims its wick at noon.-]" in out
+
+
+def test_changes_by_section_in_the_html_report() -> None:
+    import re
+
+    from textver.report.html import render_html
+
+    html = render_html(_charter_comparison())
+    start = html.index('<table class="secs"')
+    table = html[start : html.index("</table>", start)]
+    rows = re.findall(r"<tr class=\"d(\d)\"><th scope=\"row\">(.*?)</th>(.*?)</tr>", table)
+    assert [(depth, re.sub("<.*?>", "", head)) for depth, head, _ in rows] == [
+        ("0", "THE HARBOUR CHARTER"),
+        ("1", "§2 Lights."),
+        ("1", "§3 Disputes."),
+    ]
+    ids = set(re.findall(r'id="(c\d+)"', html))
+    links = re.findall(r'<a href="#(c\d+)">', table)
+    assert links and set(links) <= ids
+    assert '<span class="renum">2.</span>' in html
+
+
+def test_schema_accepts_the_numbering_member_and_only_it() -> None:
+    import json
+
+    import pytest
+
+    from tests.test_schema import validator
+
+    d = json.loads(_charter_comparison().to_json())
+    check = validator("comparison.schema.json")
+    check.validate(d)
+    d["numbering"]["renumbered"][0]["kind"] = "renumbered"
+    with pytest.raises(Exception, match="Additional properties"):
+        check.validate(d)

@@ -28,7 +28,7 @@ from typing import Generic, TypeVar
 
 from textver.diff import DELETE, EQUAL, INSERT, Op, Opcode, diff_tokens
 from textver.language import FUNCTION_WORDS, NON_LATIN
-from textver.numbering import renumber
+from textver.numbering import NUMBERED, NUMBERED_HEADING, label_tokens, renumber
 from textver.segment import Segmented
 
 _T = TypeVar("_T")
@@ -344,6 +344,15 @@ class _Side:
             feats.append(known[1])
             sigs.append(sig)
             words.append(known[2])
+        # A clause's number says where the clause stands, not what it says: "2. Lights." is
+        # "3. Lights." renumbered, not "2. Anchoring." (textver.numbering).  A heading left
+        # with a word or two keeps one feature, NUMBERED, for any number, so that it is not
+        # matched on one word alone ("11. Patents." with any sentence about patents).
+        for p, n in seg.numbers.items():
+            s = seg.paragraph_sentences.start(p)
+            rng = seg.sentence_tokens[s]
+            rest = features(seg, table, rng.start + label_tokens(seg, rng, n.end), rng.stop)
+            feats[s] = rest | NUMBERED if len(rest) <= NUMBERED_HEADING else rest
         return side
 
     def keys(self, s: int) -> list[str]:

@@ -24,7 +24,7 @@ from textver.align import DEFAULT_PARAMS, AlignParams, Link, LinkKind, SentenceL
 from textver.diff import DELETE, EQUAL, INSERT, RENUMBERED, TRANSLATED, Op, Opcode
 from textver.language import detect, language_of, recorded
 from textver.meaning import MODES, Mode, Stage
-from textver.numbering import Number
+from textver.numbering import Number, numbering_dict
 from textver.provenance import COMPUTED, WorkInfo, ordered
 from textver.segment import Segmented, segment
 from textver.version import Version
@@ -181,6 +181,7 @@ class Comparison:
                 for c in self.changes
             ],
             "stats": self.stats,
+            **numbering_dict(self),
         }
 
     def _link_json(self, link: Link) -> str:

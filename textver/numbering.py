@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from textver.diff import DELETE, INSERT, RENUMBERED, diff_tokens
 
 if TYPE_CHECKING:
     from textver.align import Link
-    from textver.segment import Segmented, Span
+    from textver.compare import Comparison
+    from textver.segment import Segmented, Span, Spans
 
 # Roman numerals up to 39 (xxxix): enough for clause lists, and it keeps words made of the
 # letters i, v, x alone ("mix", "civil") from reading as numbers.
@@ -46,8 +46,23 @@ _NUMBER = re.compile(
     """,
     re.VERBOSE,
 )
+# What a number's first character may be (a digit, a bracket, "§", a roman numeral, the
+# initial of Section, Article or Clause), or else its second (a letter's closing "." or ")").
+_MAY_OPEN = re.compile(r"[\d(§ivxIVXSAC]")
+_MAY_CLOSE = re.compile(r"[.)]")
 _ROMAN_VALUE = re.compile(rf"{_ROMAN}|{_ROMAN_UP}")
 _LINE = re.compile(r"[^\n]*")
+_WORDS = re.compile(r"\S+")
+_UNDERLINED = re.compile(r"[^\n]*(?:\n(?![ \t]*[=\-~*#_]+[ \t]*(?:\n|$))[^\n]*)*")
+
+NUMBERED = frozenset({"\x00number"})
+"""The content feature the aligner gives a clause number in place of its digits
+(textver.align): a number matches any number, never a word ..."""
+
+NUMBERED_HEADING = 2
+"""... where the rest of its sentence has at most this many content features (a heading such
+as "11. Patents."); a longer clause is matched on its words alone, as a common feature shared
+by every clause would make unrelated clauses alike."""
 
 HEADING_WORDS = 16
 """An unnumbered paragraph of at most this many words, on one line and not ending as a
@@ -91,13 +106,26 @@ _DECIMAL_STYLES = frozenset({"1.", "1)", "1"})
 _AS_LETTER = {"(i)": "(a)", "i.": "a.", "i)": "a)", "(I)": "(A)", "I.": "A.", "I)": "A)"}
 
 
-def find_numbers(text: str, paragraphs: Sequence[Span]) -> dict[int, Number]:
-    """The number opening each numbered paragraph, by paragraph index, with its depth."""
-    starts = [s for s, _ in paragraphs]
-    ends = [e for _, e in paragraphs]
-    found = map(_NUMBER.match, repeat(text), starts, ends)
+def find_numbers(text: str, paragraphs: Spans) -> dict[int, Number]:
+    """The number opening each numbered paragraph, by paragraph index, with its depth.
+
+    Only a paragraph whose first two characters could open a number is matched against the
+    full pattern: those are found by two scans of strings holding one character a paragraph,
+    so a text of 100,000 paragraphs of prose costs milliseconds, not a match each."""
+    bounds = paragraphs._bounds
+    starts, ends = bounds[0::2], bounds[1::2]
+    if not starts:
+        return {}
+    # The first and the second character of each paragraph as one string each (the text
+    # shifted by one gives the second); the last paragraph is always matched in full.
+    firsts = "".join(itemgetter(*starts)(text)) if len(starts) > 1 else text[starts[0]]
+    seconds = "".join(itemgetter(*starts[:-1])(text[1:])) if len(starts) > 1 else ""
+    maybe = {m.start() for m in _MAY_OPEN.finditer(firsts)}
+    maybe.update(m.start() for m in _MAY_CLOSE.finditer(seconds))
+    maybe.add(len(starts) - 1)
     out: dict[int, Number] = {}
-    for p, m in enumerate(found):
+    for p in sorted(maybe):
+        m = _NUMBER.match(text, starts[p], ends[p])
         if m is not None:
             out[p] = _number(p, m)
     return _with_depths(out)
@@ -202,7 +230,8 @@ def sections(seg: Segmented, numbers: dict[int, Number]) -> list[Section]:
     """The sections of ``seg`` in reading order, outer before inner.
 
     Headings (see HEADING_WORDS) stand at depth 0 and the numbered clauses below them one
-    deeper; text before the first of them is a section of its own, unnumbered and untitled.
+    deeper; text before the first section at the top is a section of its own, unnumbered and
+    untitled (holding any numbered clauses there).
     """
     text = seg.text
     heads: list[tuple[int, int, Number | None]] = []  # (paragraph, depth, number)
@@ -218,8 +247,8 @@ def sections(seg: Segmented, numbers: dict[int, Number]) -> list[Section]:
     heads = [(p, d + shift, n) for p, d, n in heads]
     out: list[Section] = []
     total = len(seg.paragraphs)
-    if total and (not heads or heads[0][0] > 0):
-        first = heads[0][0] if heads else total
+    first = next((p for p, d, _ in heads if d == 0), total)
+    if first > 0:  # the text before the first heading (or top-level number)
         out.append(Section(None, 0, range(0, first), (0, 0)))
     for k, (p, depth, n) in enumerate(heads):
         stop = next((q for q, d, _ in heads[k + 1 :] if d <= depth), total)
@@ -227,10 +256,23 @@ def sections(seg: Segmented, numbers: dict[int, Number]) -> list[Section]:
         t0 = n.end if n is not None else s
         while t0 < e and text[t0].isspace():
             t0 += 1
-        line = _LINE.match(text, t0, e)
-        t1 = min(line.end() if line else t0, t0 + TITLE_CHARS)
-        out.append(Section(n, depth, range(p, stop), (t0, t1)))
+        # A heading is its title, an underline ("=====") left out; a clause's, its first line.
+        title = (_UNDERLINED if n is None else _LINE).match(text, t0, e)
+        t1 = title.end() if title else t0
+        out.append(Section(n, depth, range(p, stop), (t0, _title_end(text, t0, t1))))
     return out
+
+
+def _title_end(text: str, start: int, end: int) -> int:
+    """Where a title cut to TITLE_CHARS ends, its runs of whitespace counted as one space
+    (a centred heading is mostly spaces)."""
+    shown = -1
+    for m in _WORDS.finditer(text, start, end):
+        shown += len(m.group()) + 1
+        if shown > TITLE_CHARS:
+            return m.start() if m.start() > start else start + TITLE_CHARS
+        end_of_words = m.end()
+    return end_of_words if shown >= 0 else start
 
 
 def _is_heading(text: str, start: int, end: int) -> bool:
@@ -271,7 +313,7 @@ def renumber(links: list[Link], left: Segmented, right: Segmented) -> None:
                 continue
             a = [left.sentence_tokens[s] for s in sl.left]
             b = [right.sentence_tokens[s] for s in sl.right]
-            k, m = _label_tokens(left, a[0], a_num.end), _label_tokens(right, b[0], b_num.end)
+            k, m = label_tokens(left, a[0], a_num.end), label_tokens(right, b[0], b_num.end)
             if not k or not m:
                 continue
             run = (RENUMBERED, a[0].start, a[0].start + k, b[0].start, b[0].start + m)
@@ -285,7 +327,151 @@ def renumber(links: list[Link], left: Segmented, right: Segmented) -> None:
             sl.ops = [run, *ops]
 
 
-def _label_tokens(seg: Segmented, tokens: range, end: int) -> int:
+def label_tokens(seg: Segmented, tokens: range, end: int) -> int:
     """How many of the first tokens of ``tokens`` lie inside a number ending at ``end``."""
     starts = seg.tokens._bounds[2 * tokens.start : 2 * tokens.stop : 2]
     return bisect_right(starts, end - 1)
+
+
+# --- changes per section -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionChanges:
+    """What changed in one section of the left text: words removed from its paragraphs, words
+    added in their counterparts (and in paragraphs added among them), its renumbered clauses,
+    and its changed records (indices into ``Comparison.links``)."""
+
+    section: Section
+    removed: int
+    added: int
+    renumbered: int
+    records: tuple[int, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removed or self.added or self.renumbered or self.records)
+
+
+def section_changes(c: Comparison) -> list[SectionChanges]:
+    """Changes per section of the left (full) text, for every section of it (outer sections
+    count what their subsections do); [] when the left text has no numbered paragraph.
+
+    A record counts in the innermost section holding its first left paragraph; a paragraph
+    added with no counterpart, in the innermost one holding the left paragraphs before and
+    after it (a clause inserted between clauses 1 and 2 is no part of clause 1).
+    """
+    from textver.align import LinkKind
+
+    left = c.left_seg
+    if not left.numbers:
+        return []
+    secs = sections(left, left.numbers)
+    parent, inner = _nesting(secs, len(left.paragraphs))
+    removed, added, renumbered = [0] * len(secs), [0] * len(secs), [0] * len(secs)
+    records: list[list[int]] = [[] for _ in secs]
+    starts = left.paragraphs._bounds[0::2]
+    for ch in c.changes:
+        if ch.op == DELETE:
+            removed[inner[bisect_right(starts, ch.start) - 1]] += ch.words
+    for a, _ in c.renumbered.values():
+        renumbered[inner[a.paragraph]] += 1
+    home_of_right: dict[int, int] = {}
+    following = len(left.paragraphs) - 1  # the left paragraph after a record, walking back
+    home = [0] * len(c.links)
+    for k in range(len(c.links) - 1, -1, -1):
+        link = c.links[k]
+        if link.left:
+            home[k], following = inner[link.left[0]], link.left[0]
+        else:
+            home[k] = following  # made a section below, once the paragraph before is known
+    before = 0
+    for k, link in enumerate(c.links):
+        if link.left:
+            before = link.left[-1]
+        else:
+            i, after = inner[before], home[k]
+            while parent[i] >= 0 and after not in secs[i].paragraphs:
+                i = parent[i]
+            home[k] = i
+        for q in link.right:
+            home_of_right[q] = home[k]
+        if link.kind != LinkKind.EQUAL or link.moved:
+            records[home[k]].append(k)
+    r_starts = c.right_seg.paragraphs._bounds[0::2]
+    for ch in c.changes:
+        if ch.op == INSERT:
+            added[home_of_right[bisect_right(r_starts, ch.start) - 1]] += ch.words
+    for i in range(len(secs) - 1, 0, -1):  # inner sections come after their parents
+        up = parent[i]
+        if up >= 0:
+            removed[up] += removed[i]
+            added[up] += added[i]
+            renumbered[up] += renumbered[i]
+            records[up].extend(records[i])
+    return [
+        SectionChanges(s, removed[i], added[i], renumbered[i], tuple(sorted(records[i])))
+        for i, s in enumerate(secs)
+    ]
+
+
+def _nesting(secs: list[Section], paragraphs: int) -> tuple[list[int], list[int]]:
+    """Each section's parent (-1 at the top) and each paragraph's innermost section."""
+    parent = [-1] * len(secs)
+    inner = [0] * paragraphs
+    stack: list[int] = []
+    for i, s in enumerate(secs):
+        while stack and secs[stack[-1]].paragraphs.stop <= s.paragraphs.start:
+            stack.pop()
+        parent[i] = stack[-1] if stack else -1
+        stack.append(i)
+        own_stop = next(
+            (
+                t.paragraphs.start
+                for t in secs[i + 1 : i + 2]
+                if t.paragraphs.start < s.paragraphs.stop
+            ),
+            s.paragraphs.stop,
+        )
+        inner[s.paragraphs.start : own_stop] = [i] * (own_stop - s.paragraphs.start)
+    return parent, inner
+
+
+def numbering_dict(c: Comparison) -> dict:
+    """The optional ``numbering`` member of the JSON: each side's numbers, the renumbered
+    clauses and the changes per section of the left text; {} when neither side has numbers."""
+    ln, rn = c.left_seg.numbers, c.right_seg.numbers
+    if not ln and not rn:
+        return {}
+
+    def listed(numbers: dict[int, Number]) -> list[dict]:
+        return [
+            {"paragraph": p, "number": [n.start, n.end], "value": n.value, "depth": n.depth}
+            for p, n in numbers.items()
+        ]
+
+    return {
+        "numbering": {
+            "left": listed(ln),
+            "right": listed(rn),
+            "renumbered": [
+                {"record": k, "left": [a.start, a.end], "right": [b.start, b.end]}
+                for (k, _), (a, b) in c.renumbered.items()
+            ],
+            "sections": [
+                {
+                    "paragraphs": [sc.section.paragraphs.start, sc.section.paragraphs.stop],
+                    "number": [sc.section.number.start, sc.section.number.end]
+                    if sc.section.number
+                    else None,
+                    "title": list(sc.section.title),
+                    "depth": sc.section.depth,
+                    "removed_words": sc.removed,
+                    "inserted_words": sc.added,
+                    "renumbered": sc.renumbered,
+                    "records": list(sc.records),
+                }
+                for sc in section_changes(c)
+            ],
+        }
+    }

@@ -18,6 +18,7 @@ from typing import Any
 from textver.align import Link, LinkKind, Method, SentenceLink
 from textver.compare import Comparison
 from textver.diff import Op
+from textver.numbering import section_changes
 from textver.provenance import COMPUTED, ordered
 from textver.report.common import Lane, Mark, minimap, number, plural
 from textver.segment import count_words
@@ -64,10 +65,15 @@ PARAGRAPH_LABELS = {
 }
 # Order in which kinds of change are listed in summaries.
 LABEL_ORDER = tuple(Label)[: list(Label).index(Label.UNCHANGED)]
-# Paragraph-level changes of structure: their words are counted by the sentence changes inside.
-_STRUCTURE = frozenset({Label.MOVED, Label.REORDERED, Label.SPLIT, Label.MERGED})
+# Changes of structure (of paragraphs, or a clause's number): their words are counted by the
+# sentence changes inside.
+_STRUCTURE = frozenset({Label.MOVED, Label.REORDERED, Label.SPLIT, Label.MERGED, Label.RENUMBERED})
 # Kinds whose change shows only on the right side of a side-by-side view.
 RIGHT_ONLY = frozenset({Label.ADDED_PARAGRAPH, Label.ADDED_SENTENCE, Label.EXPANDED})
+
+SECTION_DEPTH = 1
+"""Sections of the left text deeper than this (clause 2.1 under 2 under a heading) are counted
+in the section holding them but get no line of their own in the list of changes by section."""
 
 _EXCERPT = 90  # characters a summary quotes of a change
 _LEAD = 30  # of them, at most this many of unchanged text before its first cut
@@ -207,6 +213,19 @@ class Summary:
     meaning: str | None = None  # how sentences were linked by meaning, in a sentence, if they were
 
 
+@dataclass(frozen=True)
+class SectionRow:
+    """One line of the list of changes by section of the left text (textver.numbering)."""
+
+    depth: int
+    name: str  # its number ("§4", "(a)"), "" for a heading
+    title: str  # the first words of its opening line
+    removed: int  # words
+    added: int
+    renumbered: int  # clauses
+    anchors: tuple[str, ...]  # the first change of each changed record in it, in order
+
+
 @dataclass
 class Report:
     left: Side
@@ -218,6 +237,7 @@ class Report:
     strict: bool = False
     cross_language: bool = False  # linked by meaning across languages: no word diff anywhere
     work: Any = None  # the work both versions are editions of (title, author), if known
+    sections: list[SectionRow] = field(default_factory=list)  # left text numbered: by section
 
 
 def sentence_label(kinds: set[Op], sl: SentenceLink) -> Label | None:
@@ -421,6 +441,7 @@ class _ReportBuilder:
     def build(self) -> Report:
         c = self.c
         rows = [self.row(k, link) for k, link in enumerate(c.links)]
+        sections = self._sections(rows)
         rows = self._with_move_markers(rows)
         mark_unchanged_runs(rows)
         summary = self._summary()
@@ -434,7 +455,29 @@ class _ReportBuilder:
             strict=c.strict,
             cross_language=self.cross,
             work=work_of(c),
+            sections=sections,
         )
+
+    def _sections(self, rows: list[ReportRow]) -> list[SectionRow]:
+        """Changes by section of the left text, linked to each changed record's first change."""
+        out = []
+        for sc in section_changes(self.c):
+            if not sc.changed or sc.section.depth > SECTION_DEPTH:
+                continue
+            t0, t1 = sc.section.title
+            anchors = (first_anchor(rows[k]) for k in sc.records)
+            out.append(
+                SectionRow(
+                    sc.section.depth,
+                    sc.section.name,
+                    " ".join(self.lt[t0:t1].split()),
+                    sc.removed,
+                    sc.added,
+                    sc.renumbered,
+                    tuple(a for a in anchors if a),
+                )
+            )
+        return out
 
     def _with_move_markers(self, rows: list[ReportRow]) -> list[ReportRow]:
         """Add, for each moved record, a marker row where its text now stands on the right,
@@ -540,6 +583,16 @@ class _ReportBuilder:
             if e.added or (not e.removed and e.label in RIGHT_ONLY):
                 ticks.append((Lane.ADD, e.pos, e.anchor, e.added))
         return minimap(ticks)
+
+
+def first_anchor(row: ReportRow) -> str | None:
+    """The anchor of a row's first change: the record's own, else its first sentence's."""
+    if row.anchor:
+        return row.anchor
+    groups = [g for p in row.left for g in p.groups] + [g for p in row.right for g in p.groups]
+    return next((g.anchor for g in groups if g.anchor), None) or next(
+        (p.anchor for p in row.pairs if p.anchor), None
+    )
 
 
 def travelled(links: Sequence[Link]) -> set[int]:

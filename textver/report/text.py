@@ -86,7 +86,28 @@ class _Text:
                 words = plural(e.removed, "word")
                 quote = self.runs(list(e.excerpt))
                 lines.append(f"  {e.anchor:>6}  {words:>9}  {e.label}: {quote}")
+        if r.sections:
+            lines.extend(self.sections())
         lines.append("")
+        return lines
+
+    def sections(self) -> list[str]:
+        """Changes by section of the left text, one line each: removed and added words,
+        renumbered clauses, and the changes to go to."""
+        lines = [
+            "",
+            f"by section of {visible(self.r.left.label)}",
+            f"  {'section':<44}  {'removed':>7}  {'added':>7}  renumbered  changes",
+        ]
+        for s in self.r.sections:
+            head = visible("  " * s.depth + " ".join(filter(None, (s.name, s.title))))
+            head = head if len(head) <= 44 else head[:43] + "…"
+            more = " …" if len(s.anchors) > 4 else ""
+            lines.append(
+                f"  {head:<44}  {s.removed:>7,}  {s.added:>7,}  {s.renumbered:>10,}  "
+                + " ".join(s.anchors[:4])
+                + more
+            )
         return lines
 
     def row(self, row: ReportRow) -> list[str]:
