@@ -294,3 +294,17 @@ def test_schema_accepts_the_numbering_member_and_only_it() -> None:
     d["numbering"]["renumbered"][0]["kind"] = "renumbered"
     with pytest.raises(Exception, match="Additional properties"):
         check.validate(d)
+
+
+def test_real_licences_keep_or_change_their_numbers_sensibly() -> None:
+    """LGPL-2 -> 2.1 keeps every clause number; only 6 b)-d) become c)-e) around the new b).
+    (The licences are read at run time from Debian's common licences, never committed.)"""
+    from tests.texts import licenses_dir
+
+    lic = licenses_dir()
+    old, new = ((lic / name).read_text(encoding="utf-8") for name in ("LGPL-2", "LGPL-2.1"))
+    c = compare(Version("LGPL-2", "LGPL-2", old), Version("LGPL-2.1", "LGPL-2.1", new))
+    pairs = sorted((a.name, b.name) for a, b in c.renumbered.values())
+    assert pairs == [("b)", "c)"), ("c)", "d)"), ("d)", "e)")]
+    tops = [n.name for n in c.left_seg.numbers.values() if n.style == "1."]
+    assert tops == [f"§{k}" for k in range(17)]
