@@ -6,6 +6,44 @@ from tests.texts import join
 from textver.compare import Comparison, compare
 from textver.version import Version
 
+WARRANTY = (
+    "Unless required by harbour law or agreed to in writing, the Guild provides the Plans "
+    '(and each Builder provides its Boats) on an "AS IS" BASIS, WITHOUT WARRANTIES OR '
+    "CONDITIONS OF ANY KIND, either express or implied, including, without limitation, any "
+    "warranties or conditions of title, soundness of timber, seaworthiness, merchantability "
+    "or fitness for a particular voyage or purpose, and any warranty arising from a course of "
+    "dealing, usage of the harbour or trade among the shipwrights and sailmakers of the "
+    "northern coast, whether such warranties are written, spoken or merely customary in the "
+    "ports and boatyards where the vessel is launched, moored or repaired"
+)
+WARRANTY_CUT = WARRANTY.split(", including, without")[0] + ", including."
+LIABILITY = (
+    "In no event shall the Guild be liable to You for damages of any kind arising from the "
+    "use of the Plans."
+)
+NOTICE = (
+    "Unless required by harbour law or agreed to in writing, plans distributed under the "
+    'Licence are distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY '
+    "KIND, either express or implied."
+)
+APPENDIX = "APPENDIX: How to apply the Harbour Licence to your boat plans."
+
+LICENCE = [
+    "THE HARBOUR BOATING LICENCE",
+    '1. Definitions. "Boat" means any vessel built from the Plans, including its rigging. '
+    '"Plans" means the drawings the Guild provides, including their notes. "Builder" means '
+    "the Guild or any member who provides Boats built from the Plans. Each Builder provides "
+    "its Boats under this Licence, and the Guild provides the Plans under this Licence.",
+    "2. Disclaimer of Warranty. " + WARRANTY + ". You are solely responsible for determining "
+    "the fitness of any boat for your voyage.",
+    "3. Limitation of Liability. " + LIABILITY,
+    "4. Lending. You may lend the Boat to a member of the Guild for work. Such work shall not "
+    "be construed as a sale of the Boat. You may not charge rent for the Boat itself.",
+    "END OF TERMS AND CONDITIONS",
+    APPENDIX,
+    NOTICE + " See the Licence for the specific terms of use.",
+]
+
 
 def run(full: list[str], short: list[str]) -> Comparison:
     return compare(
@@ -28,6 +66,61 @@ def left_of(c: Comparison, q: int) -> list[int]:
     """The left paragraphs of the record holding right paragraph ``q``."""
     (match,) = [lk.left for lk in c.links if q in lk.right]
     return match
+
+
+def test_a_cut_clause_is_linked_to_its_clause_not_to_a_boilerplate_look_alike() -> None:
+    # The appendix, moved to the top, is the only sentence kept word for word, so the changed
+    # sentences after it seem to belong after it, where the notice repeats most of the
+    # warranty's words.  The cut warranty copies 40 words of its clause, 20 of the notice's.
+    short = [
+        APPENDIX,
+        "Moreover, " + WARRANTY_CUT[0].lower() + WARRANTY_CUT[1:] + " However, in "
+        "no event shall the Guild be liable to You for damages of any kind.",
+    ]
+    c = run(LICENCE, short)
+    assert inserted(c) == ["Moreover", "unless", "However", "in"]
+    assert left_of(c, 1) == [2, 3]
+
+
+def test_a_moved_short_sentence_with_a_connective_and_a_swapped_word_is_linked() -> None:
+    # The connective and the swapped word are the rarest words of the sentence, so its
+    # source explains too little of its evidence, and moved to the top it stands in no gap
+    # between linked neighbours; nine words copied in a row say where it came from.
+    short = [
+        "In short, such labour shall not be construed as a sale of the Boat.",
+        LICENCE[0],
+        LICENCE[3],
+        LICENCE[5],
+    ]
+    c = run(LICENCE, short)
+    assert inserted(c) == ["In", "short", "such", "labour"]
+    assert left_of(c, 0) == [4]
+    assert [lk.moved for lk in c.links if 0 in lk.right] == [True]
+
+
+def test_a_sentence_run_into_the_next_clause_across_its_heading_is_linked() -> None:
+    # "... described in Section 3.5. Thus, any ..." reads as one sentence: its first part
+    # comes from clause 3.1, already linked to the same condensed paragraph.
+    full = [
+        "3.1. Application of Licence.\n     The Modifications which You make to a Boat are "
+        "governed by the terms of this Licence. However, You may include an additional document "
+        "offering the additional rights described in Section 3.5.",
+        "3.2. Availability of Plans.\n     Any Modification which You make must be made available "
+        "in plan form under the terms of this Licence, either on the same paper as the "
+        "drawings or through the Guild's own notice board, to anyone who asks for it.",
+        "3.3. Description of Modifications. You must mark every changed part of the Boat.",
+    ]
+    short = [
+        "The Modifications which You make to a Boat are governed by the terms of this "
+        "Licence. However, You may include an additional document offering the additional "
+        "rights described in Section 3.5. Thus, any Modification which You make must be made "
+        "available in plan form under the terms of this Licence, either on the same paper as "
+        "the drawings or through the Guild's own notice board, to anyone who asks for it.",
+        full[2],
+    ]
+    c = run(full, short)
+    assert inserted(c) == ["Thus", "any"]
+    assert left_of(c, 0) == [0, 1]
 
 
 ARRANGE = "d) make other arrangements with the Harbour Guild."
