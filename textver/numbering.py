@@ -123,15 +123,19 @@ def find_numbers(text: str, paragraphs: Spans) -> dict[int, Number]:
     maybe = {m.start() for m in _MAY_OPEN.finditer(firsts)}
     maybe.update(m.start() for m in _MAY_CLOSE.finditer(seconds))
     maybe.add(len(starts) - 1)
-    out: dict[int, Number] = {}
+    found = []
     for p in sorted(maybe):
         m = _NUMBER.match(text, starts[p], ends[p])
         if m is not None:
-            out[p] = _number(p, m)
-    return _with_depths(out)
+            found.append(_number(p, m))
+    return _with_depths(found)
 
 
-def _number(p: int, m: re.Match[str]) -> Number:
+# A number as found, before its depth is known: paragraph, start, end, value, style, text.
+_Found = tuple[int, int, int, str, str, str]
+
+
+def _number(p: int, m: re.Match[str]) -> _Found:
     g = m.groupdict()
     start, end = m.span()
     if g["word"]:
@@ -153,7 +157,7 @@ def _number(p: int, m: re.Match[str]) -> Number:
         value = ".".join(str(int(part)) for part in value.split("."))
     elif value.isdigit():
         value = str(int(value))
-    return Number(p, start, end, value.lower(), style, written)
+    return p, start, end, value.lower(), style, written
 
 
 def _family(value: str) -> str:
@@ -166,41 +170,46 @@ def _family(value: str) -> str:
     return "a" if value.islower() else "A"
 
 
-def _with_depths(numbers: dict[int, Number]) -> dict[int, Number]:
+def _with_depths(found: list[_Found]) -> dict[int, Number]:
     """Each number's depth, from the lists it opens and continues.
 
     A number in a list already open (its style on the stack) closes the lists opened after it
     and is their sibling; a decimal "2.1" is a child of "2." and a sibling of "2.2" whatever
     its closing punctuation; any other new style opens a list inside the current one.
     """
-    stack: list[tuple[str, int, str]] = []  # (style, decimal parts, last value) per open list
+    # Per open list: (family, decimal parts, last value).  A family is on the stack at most
+    # once, a decimal one once per count of parts, deeper ones above.
+    stack: list[tuple[str, int, str]] = []
     out: dict[int, Number] = {}
-    for p, n in numbers.items():
-        style = n.style
+    for p, start, end, value, style, written in found:
         letter = _AS_LETTER.get(style)
         # "i", "v" or "x" right after "h", "u" or "w" in an open letter list is a letter.
         if (
             letter
-            and len(n.value) == 1
-            and any(s == letter and ord(n.value) == ord(last[-1]) + 1 for s, _, last in stack)
+            and len(value) == 1
+            and any(s == letter and ord(value) == ord(last[-1]) + 1 for s, _, last in stack)
         ):
             style = letter
-        decimal = style.rstrip(".)").endswith("1")
-        parts = n.value.count(".") + 1 if decimal else 0
-        family = style.rstrip(".)") if decimal else style
-        level = next(
-            (k for k, (s, pts, _) in enumerate(stack) if s == family and pts >= parts), None
-        )
-        if level is None:
-            level = len(stack)
-            # A decimal deeper than the open one ("2.1" under "2.") is its child.
-            while decimal and level and stack[level - 1][0] == family:
-                if stack[level - 1][1] < parts:
-                    break
-                level -= 1
+        family = style.rstrip(".)")
+        decimal = family.endswith("1")
+        parts = value.count(".") + 1 if decimal else 0
+        if not decimal:
+            family = style
+        if stack and stack[-1][0] == family and stack[-1][1] == parts:
+            level = len(stack) - 1  # the commonest case: the next of the innermost list
+        else:
+            open_at = (k for k, (s, pts, _) in enumerate(stack) if s == family and pts >= parts)
+            level = next(open_at, -1)
+            if level < 0:
+                level = len(stack)
+                # A decimal deeper than the open one ("2.1" under "2.") is its child.
+                while decimal and level and stack[level - 1][0] == family:
+                    if stack[level - 1][1] < parts:
+                        break
+                    level -= 1
         del stack[level:]
-        stack.append((family, parts, n.value))
-        out[p] = Number(n.paragraph, n.start, n.end, n.value, style, n.text, level)
+        stack.append((family, parts, value))
+        out[p] = Number(p, start, end, value, style, written, level)
     return out
 
 
