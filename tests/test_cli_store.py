@@ -156,6 +156,16 @@ def test_verify_and_log(filled: Store) -> None:
     assert "retained" in lines[2]
 
 
+def test_counts_of_one_are_singular(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("Orchard.\n", encoding="utf-8")
+    r = run(store.root, "add", "orchard", tmp_path / "one.txt", "--label", "first")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("added: orchard:first (1 word, sha256 ")
+    assert run(store.root, "list").stdout == "orchard  (1 edition: 1 stored, 0 known)\n"
+    log = run(store.root, "log", "orchard").stdout
+    assert log.endswith("first: 1 word, first stored edition\n")
+
+
 def test_log_writes_the_retained_share_as_the_report_does(filled: Store) -> None:
     log = run(filled.root, "log", "orchard").stdout.splitlines()[2]
     r = run(filled.root, "compare", "orchard:first", "orchard:second", "--format", "text")

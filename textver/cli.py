@@ -287,7 +287,7 @@ def _check_utf8(options: Mapping[str, str | None]) -> None:
 def _edition_summary(ed: Edition) -> str:
     if not ed.stored:
         return "(known edition, text not held)"
-    return f"({ed.words} words, sha256 {ed.sha256[:12]})"
+    return f"({plural(ed.words or 0, 'word')}, sha256 {ed.sha256[:12]})"
 
 
 # --- list / show / verify -------------------------------------------------------------------
@@ -319,7 +319,7 @@ def list_(ctx: click.Context, work: str | None) -> None:
             stored = sum(e.stored for e in w.editions)
             title = f"  {w.title}" if w.title else ""
             _echo(
-                f"{name}{title}  ({len(w.editions)} editions: {stored} stored, "
+                f"{name}{title}  ({plural(len(w.editions), 'edition')}: {stored} stored, "
                 f"{len(w.editions) - stored} known)"
             )
         if failed:
@@ -699,7 +699,7 @@ def log(ctx: click.Context, work: str, strict: bool) -> None:
         if not ed.stored:
             _echo(f"{head}: (text not held)")
             continue
-        line = f"{head}: {ed.words} words"
+        line = f"{head}: {plural(ed.words or 0, 'word')}"
         if step.same_as is not None:
             line += f"; identical to {step.same_as}"
         elif step.stats is None:

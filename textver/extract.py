@@ -24,6 +24,7 @@ from lxml import etree
 
 from textver.errors import TextverError
 from textver.ingest import _decode, normalize_text
+from textver.report.common import plural
 
 if TYPE_CHECKING:
     from trafilatura.settings import Document
@@ -652,8 +653,8 @@ def _warning(text: str, source: str) -> str:
     if prose >= MIN_ARTICLE_WORDS:
         return ""
     return (
-        f"{source}: warning: the article found has only {prose} words of prose (fewer than "
-        f"{MIN_ARTICLE_WORDS}): a directory listing, paywall or cookie wall? "
+        f"{source}: warning: the article found has only {plural(prose, 'word')} of prose (fewer "
+        f"than {MIN_ARTICLE_WORDS}): a directory listing, paywall or cookie wall? "
         "Check the stored text, or pick the article with --selector"
     )
 

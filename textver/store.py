@@ -878,7 +878,9 @@ def _verify_text(path: Path, ed: Edition) -> list[Problem]:
     except UnicodeDecodeError as e:
         return [Problem(path, f"text of {what} is not valid UTF-8 (byte {e.start})")]
     if ed.words is not None and (n := count_words(text)) != ed.words:
-        return [Problem(path, f"text of {what} has {n} words; the manifest says {ed.words}")]
+        return [
+            Problem(path, f"text of {what} has {plural(n, 'word')}; the manifest says {ed.words}")
+        ]
     return []
 
 

@@ -78,7 +78,7 @@ def _relabelled(versions: list[Version], labels: list[str]) -> list[Version]:
     if len(labels) != len(versions):
         raise TextverError(
             f"--label {','.join(labels)}: {plural(len(labels), 'label')} "
-            f"for {len(versions)} versions; give one per version, in order"
+            f"for {plural(len(versions), 'version')}; give one per version, in order"
         )
     if any(not label.strip() for label in labels) or len(set(labels)) != len(labels):
         raise TextverError(f"--label {','.join(labels)}: labels must be distinct and not empty")
