@@ -932,14 +932,14 @@ class _Copied:
         if not hits:
             return None
         top = heapq.nlargest(p.candidates, hits, key=lambda i: (hits[i], -i))
-        cover = {i: self.covered(j, i) for i in top}
+        covered = {i: self.covered(j, i) for i in top}
         words_j = state.right.words[j]
         # A left sentence already linked needs to be nearly all of this one (the other part
         # of a sentence split in two): list items on one pattern ("install - the user wants
         # the package ...", "remove - the user wants the package ...") share half their words.
         cover = {
             i: words
-            for i, (words, runs) in cover.items()
+            for i, (words, runs) in covered.items()
             if runs >= n and (i not in used or words >= p.move_cover * words_j)
         }
         most = max(cover.values(), default=0)
@@ -1343,9 +1343,9 @@ def _link_verbatim(state: LinkState) -> None:
     tied = {l_para[i] for i in used}
     r_para = R.seg.sentence_paragraph
     faces: dict[int, set[int]] = defaultdict(set)  # right paragraph -> left ones linked to it
-    for k, sources in links.items():
+    for k, linked in links.items():
         if k not in in_place:
-            faces[r_para[k]].update(l_para[i] for i in sources)
+            faces[r_para[k]].update(l_para[i] for i in linked)
     left_runs = functools.lru_cache(maxsize=None)(lambda i: _runs_of(L, i, n))
     for j in range(n_right):
         sources = links.get(j)
