@@ -171,3 +171,35 @@ def test_of_two_equal_sources_the_one_not_taken_is_linked() -> None:
     c = run(full, short)
     assert inserted(c) == ["beside"]
     assert left_of(c, 1) == [3] and left_of(c, 2) == [7]
+
+
+def test_a_recurring_clause_with_a_word_changed_is_the_copy_its_paragraph_continues() -> None:
+    # Changed, the line scores the same against both copies; the paragraph it opens goes on
+    # into clause 5, after the second.
+    full = lists()
+    short = [
+        full[0],
+        full[1],
+        ARRANGE.replace("other", "further")
+        + " Thus, you may charge any fee you choose for repairs to the Boat.",
+        full[9],
+    ]
+    c = run(full, short)
+    assert inserted(c) == ["further", "Thus", "you"]
+    assert left_of(c, 2) == [7, 8]
+
+
+def test_a_swapped_word_its_neighbour_holds_does_not_join_the_neighbour() -> None:
+    # "limited" became "world", a word of the list that follows: one shared word is no
+    # second source, and the list, a paragraph of its own, keeps its own link.
+    full = [
+        "1. Rights. A Boat built from the Plans may be protected by the rights of its builder.",
+        "Those rights include, but are not limited to, the following:",
+        "i. the right to sail, lend and repair the Boat in any harbour of the world; "
+        "ii. the right to be named as its builder;",
+        "2. Waiver. The Guild waives all of these rights in every Boat it builds.",
+    ]
+    short = [full[0], full[1].replace("limited", "world"), full[2], full[3]]
+    c = run(full, short)
+    assert inserted(c) == ["world"]
+    assert [left_of(c, q) for q in range(4)] == [[0], [1], [2], [3]]

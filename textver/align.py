@@ -1051,7 +1051,8 @@ def _best_source(
 
 def _second_source(state: LinkState, j: int, best: int, idf: dict[str, float]) -> int | None:
     """A neighbour of ``best`` that explains much of what it left of right sentence ``j``
-    unexplained: two sentences an editor ran into one."""
+    unexplained, by AlignParams.min_shared features or more: two sentences an editor ran
+    into one."""
     L, p = state.left, state.params
     fj = state.right.feats[j]
     wj = _weigh(idf, fj)
@@ -1059,7 +1060,10 @@ def _second_source(state: LinkState, j: int, best: int, idf: dict[str, float]) -
     w_rest = _weigh(idf, rest)
     for i2 in (best - 1, best + 1):
         if 0 <= i2 < len(L.feats):
-            gain = _weigh(idf, rest & L.feats[i2]) / wj
+            extra = rest & L.feats[i2]
+            if len(extra) < p.min_shared:
+                continue  # one word: a swapped word the neighbour happens to hold
+            gain = _weigh(idf, extra) / wj
             if gain >= p.merge_gain and gain >= p.merge_rest_share * w_rest / wj:
                 return i2
     return None
@@ -1070,9 +1074,10 @@ def _place_copies(state: LinkState) -> None:
     point to.
 
     A clause that recurs word for word ("d) make other distribution arrangements with the
-    Copyright Holder." ending two lists) was linked by _link_identical before the changed
-    sentences around it were, so where it would sit was only guessed from the identical
-    sentences around it, which an abridgement leaves few of.  Now that its neighbours in the
+    Copyright Holder." ending two lists), kept as it was or with a word changed (then every
+    copy scores the same), was linked before the changed sentences after it were, so where
+    it would sit was only guessed from the identical sentences around it, which an
+    abridgement leaves few of.  Now that its neighbours in the
     right text are linked, the copy standing between the sources of its neighbours in its
     paragraph (nearest to following the one before it and to preceding the one after it) is
     taken, if no other sentence has it.  Neighbours in other paragraphs say nothing: the
@@ -1090,10 +1095,13 @@ def _place_copies(state: LinkState) -> None:
     indexed: dict[int, _Copies] = {}
     r_para = R.seg.sentence_paragraph
     n_right = len(R.sigs)
-    for j, sig in enumerate(R.sigs):
+    for j in sorted(links):
+        sources = links[j]
+        if len(sources) != 1:
+            continue
+        sig = L.sigs[sources[0]]
         copies = by_sig.get(sig)
-        sources = links.get(j)
-        if not copies or sources is None or len(sources) != 1 or L.sigs[sources[0]] != sig:
+        if not copies:
             continue
         # Where continuing the link of a neighbour in j's paragraph would put j.
         targets = [
