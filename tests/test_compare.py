@@ -144,3 +144,30 @@ def test_to_json_is_json_of_to_dict_with_the_meaning_stage_and_odd_values() -> N
     one[1].similarity = 1
     one[2].moved = 0
     assert c.to_json() == compact_json(c.to_dict())
+
+
+def test_to_json_of_one_long_paragraph_is_json_of_to_dict() -> None:
+    """A record of one paragraph a side is written from a template whatever its sentence groups
+    (one long paragraph holds thousands): kept, changed, merged, dropped and added groups, with
+    the meaning stage's fields, and values the template does not write (which go through
+    json), all byte for byte what json writes of to_dict."""
+    sentences = [s + "." for p in P for s in p.rstrip(".").split(". ")]
+    left = " ".join(sentences)
+    merged = sentences[4].rstrip(".") + " and " + sentences[5][0].lower() + sentences[5][1:]
+    edited = sentences[3].replace("was", "had been")
+    added = "An added sentence of its own."
+    right = " ".join([*sentences[:3], edited, merged, *sentences[7:], added])
+    c = compare(Version("a", "a.txt", left), Version("b", "b.txt", right), meaning="off")
+    (link,) = c.links
+    kinds = {sl.kind for sl in link.sentences}
+    assert {"equal", "changed", "deleted", "inserted"} <= kinds
+    assert any(len(sl.left) == 2 for sl in link.sentences)
+    assert c.to_json() == compact_json(c.to_dict())
+    c.meaning = {"model": "a model"}  # as if the meaning stage ran: method and similarity
+    for k, sl in enumerate(link.sentences):
+        sl.method, sl.similarity = ("words", 0.5) if k % 2 else (None, None)
+    assert c.to_json() == compact_json(c.to_dict())
+    link.sentences[0].similarity = float("nan")
+    link.sentences[1].method = 3
+    link.sentences[2].similarity = 1
+    assert c.to_json() == compact_json(c.to_dict())

@@ -234,6 +234,16 @@ def test_html_isolates_names_and_shows_their_controls(tmp_path: Path, textver_cm
         assert body and all(n.find_parent(["p", "bdi"]) is not None for n in body)
 
 
+def test_json_escapes_del_in_ascii_text_and_c1_controls_in_any() -> None:
+    """The JSON writer passes ASCII JSON on unscanned unless it holds DEL (json escapes every
+    control below U+0020 itself); other text is scanned for C1 and bidi controls."""
+    from textver.render import to_json
+
+    assert to_json({"t": "plain\ttext"}) == '{"t":"plain\\ttext"}\n'
+    assert to_json({"t": "a\x7fb"}) == '{"t":"a\\u007fb"}\n'
+    assert to_json({"t": "caf\u00e9\x85" + RLO}) == '{"t":"caf\u00e9\\u0085\\u202e"}\n'
+
+
 # --- item 7: -o onto standard output, devices, FIFOs and links --------------------------------
 
 

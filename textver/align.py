@@ -839,6 +839,9 @@ def _link_similar(state: LinkState) -> None:
     content words they share (or, for a sentence of function words only, all its words),
     unless another left sentence holds clearly more of its words word for word (_Copied)."""
     L, R, p = state.left, state.right, state.params
+    unlinked = [j for j in range(len(R.sigs)) if j not in state.links]
+    if not unlinked:
+        return  # every sentence kept word for word: no index needed
     idf = state.idf
     postings: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(L.feats):
@@ -846,10 +849,8 @@ def _link_similar(state: LinkState) -> None:
             postings[x].append(i)
     weight = [_weigh(idf, f) for f in L.feats]
     used = {i for sources in state.links.values() for i in sources}
-    copied = _Copied(state, [j for j, f in enumerate(R.feats) if f and j not in state.links])
-    for j in range(len(R.sigs)):
-        if j in state.links:
-            continue
+    copied = _Copied(state, [j for j in unlinked if R.feats[j]])
+    for j in unlinked:
         lo, hi = state.windows.lo[j], state.windows.hi[j]
         if not R.feats[j]:
             source = _plain_source(L, R, j, lo, hi, p)
@@ -1690,11 +1691,8 @@ def _absorb_lone_paragraphs(
     unmatched on the other side, or the record is no less alike with it than without; of two
     neighbours, the one it helps more.  In place, as _absorb_neighbours joins sentences.
     """
-    on_left: dict[int, Link] = {}
-    on_right: dict[int, Link] = {}
-    for lk in links:
-        on_left.update((p, lk) for p in lk.left)
-        on_right.update((q, lk) for q in lk.right)
+    on_left = {p: lk for lk in links for p in lk.left}
+    on_right = {q: lk for lk in links for q in lk.right}
     gone: set[int] = set()
     for lone in [lk for lk in links if not lk.left or not lk.right]:
         side = bool(lone.left)  # True: a deleted left paragraph

@@ -185,66 +185,77 @@ class Comparison:
         }
 
     def _link_json(self, link: Link) -> str:
-        """One record as _dumps(self._link_dict(link)) writes it."""
-        if len(link.sentences) == 1 and len(link.left) == 1 and len(link.right) == 1:
-            sl = link.sentences[0]
-            (p,), (q,), moved, sim = link.left, link.right, link.moved, link.similarity
-            if (
-                len(sl.left) == 1
-                and len(sl.right) == 1
-                and type(p) is int
-                and type(q) is int
-                and type(moved) is bool
-                and type(sim) is float
-                and math.isfinite(sim)
-                and isinstance(link.kind, str)
-                and isinstance(sl.kind, str)
-            ):
-                how = ""
-                if self.meaning:
-                    method, similarity = sl.method, sl.similarity
-                    if not (method is None or isinstance(method, str)) or not (
-                        similarity is None
-                        or (type(similarity) is float and math.isfinite(similarity))
-                    ):
-                        return _dumps(self._link_dict(link))
-                    how = (
-                        f',"method":{"null" if method is None else _string(method)}'
-                        f',"similarity":{"null" if similarity is None else repr(similarity)}'
-                    )
-                if sl.kind is not _KEPT or len(sl.ops) != 1:  # else implied_ops: no ops
-                    ops = self._ops_list(sl)
-                    if ops is not None:
-                        how += f',"ops":{_dumps(ops)}'
-                lb, rb = self.left_seg.sentences._bounds, self.right_seg.sentences._bounds
-                (s,), (t,) = sl.left, sl.right
-                return (
-                    f'{{"left":[{p}],"right":[{q}],"kind":{_string(link.kind)},'
-                    f'"moved":{"true" if moved else "false"},"similarity":{sim!r},'
-                    f'"sentences":[{{"left":[[{lb[2 * s]},{lb[2 * s + 1]}]],'
-                    f'"right":[[{rb[2 * t]},{rb[2 * t + 1]}]],"kind":{_string(sl.kind)}{how}}}]}}'
-                )
+        """One record as _dumps(self._link_dict(link)) writes it.
+
+        A file of short paragraphs has a record a line, and one long paragraph a sentence group
+        a sentence, so a record of one paragraph a side is written from a template, its groups
+        too (_sentence_json); any other record, or a value of a type the template does not
+        write as json would, by json.
+        """
+        moved, sim = link.moved, link.similarity
+        if (
+            len(link.left) == 1
+            and len(link.right) == 1
+            and type(link.left[0]) is int
+            and type(link.right[0]) is int
+            and type(moved) is bool
+            and type(sim) is float
+            and math.isfinite(sim)
+            and isinstance(link.kind, str)
+        ):
+            (p,), (q,) = link.left, link.right
+            sentences = ",".join(map(self._sentence_json, link.sentences))
+            return (
+                f'{{"left":[{p}],"right":[{q}],"kind":{_string(link.kind)},'
+                f'"moved":{"true" if moved else "false"},"similarity":{sim!r},'
+                f'"sentences":[{sentences}]}}'
+            )
         return _dumps(self._link_dict(link))
 
-    def _link_dict(self, link: Link) -> dict:
+    def _sentence_json(self, sl: SentenceLink) -> str:
+        """One sentence group as _dumps(self._sentence_dict(sl)) writes it: from a template
+        when it has at most one sentence a side, else by json."""
+        if len(sl.left) > 1 or len(sl.right) > 1 or not isinstance(sl.kind, str):
+            return _dumps(self._sentence_dict(sl))
+        how = ""
+        if self.meaning:
+            method, similarity = sl.method, sl.similarity
+            if not (method is None or isinstance(method, str)) or not (
+                similarity is None or (type(similarity) is float and math.isfinite(similarity))
+            ):
+                return _dumps(self._sentence_dict(sl))
+            how = (
+                f',"method":{"null" if method is None else _string(method)}'
+                f',"similarity":{"null" if similarity is None else repr(similarity)}'
+            )
+        if sl.kind is not _KEPT or len(sl.ops) != 1:  # else implied_ops: no ops
+            ops = self._ops_list(sl)
+            if ops is not None:
+                how += f',"ops":{_dumps(ops)}'
         lb, rb = self.left_seg.sentences._bounds, self.right_seg.sentences._bounds
+        left = f"[{lb[2 * sl.left[0]]},{lb[2 * sl.left[0] + 1]}]" if sl.left else ""
+        right = f"[{rb[2 * sl.right[0]]},{rb[2 * sl.right[0] + 1]}]" if sl.right else ""
+        return f'{{"left":[{left}],"right":[{right}],"kind":{_string(sl.kind)}{how}}}'
+
+    def _link_dict(self, link: Link) -> dict:
         return {
             "left": link.left,
             "right": link.right,
             "kind": link.kind,
             "moved": link.moved,
             "similarity": link.similarity,
-            "sentences": [
-                {
-                    "left": [[lb[2 * s], lb[2 * s + 1]] for s in sl.left],
-                    "right": [[rb[2 * s], rb[2 * s + 1]] for s in sl.right],
-                    "kind": sl.kind,
-                    # Only once the meaning stage ran, so a lexical comparison is unchanged.
-                    **({"method": sl.method, "similarity": sl.similarity} if self.meaning else {}),
-                    **self._ops_member(sl),
-                }
-                for sl in link.sentences
-            ],
+            "sentences": list(map(self._sentence_dict, link.sentences)),
+        }
+
+    def _sentence_dict(self, sl: SentenceLink) -> dict:
+        lb, rb = self.left_seg.sentences._bounds, self.right_seg.sentences._bounds
+        return {
+            "left": [[lb[2 * s], lb[2 * s + 1]] for s in sl.left],
+            "right": [[rb[2 * s], rb[2 * s + 1]] for s in sl.right],
+            "kind": sl.kind,
+            # Only once the meaning stage ran, so a lexical comparison is unchanged.
+            **({"method": sl.method, "similarity": sl.similarity} if self.meaning else {}),
+            **self._ops_member(sl),
         }
 
     @cached_property

@@ -534,6 +534,8 @@ def _unresolved(
     """Right sentences the words left unlinked, each with the unlinked left sentences in its
     window (both of at least ``min_words`` words).  Empty: the lexical pass decided everything
     it could and the model is not needed."""
+    if len(sent_links) == len(right.sentences):
+        return []  # every right sentence linked (a text kept as it was): nothing to look at
     return _window_jobs(
         _long_enough(left, min_words), _long_enough(right, min_words), sent_links, limit
     )
