@@ -156,11 +156,6 @@ def _abridged(doc: str, lang: str, level: str, seed: int) -> Abridgement:
 # --- one case --------------------------------------------------------------------------------
 
 
-def run(left: Version, right: Version, reverse: bool, meaning: bool | None) -> Comparison:
-    kwargs = {"meaning": meaning} if meaning is not None else {}
-    return compare(right, left, **kwargs) if reverse else compare(left, right, **kwargs)
-
-
 def claims(c: Comparison, reverse: bool) -> Prediction:
     """What a comparison claims, in the orientation full (left) against abridged (right)."""
     mine = ours(c)
@@ -207,8 +202,9 @@ def case(doc: str, full_lang: str, abr_lang: str, level: str, seed: int, reverse
     left = Version("full", f"{doc}.{full_lang}", full.text, {"language": full_lang})
     name = f"{doc}.{abr_lang}/{level}/{seed}"
     right = Version("abridged", name, truth.right.text, {"language": abr_lang})
+    kwargs = {"meaning": meaning} if meaning is not None else {}
     t0 = time.perf_counter()
-    c = run(left, right, reverse, meaning)
+    c = compare(*((right, left) if reverse else (left, right)), **kwargs)
     seconds = time.perf_counter() - t0
     pred = claims(c, reverse)
     out = {"seconds": seconds}
