@@ -933,6 +933,9 @@ class _Copied:
         if not hits:
             return None
         top = heapq.nlargest(p.candidates, hits, key=lambda i: (hits[i], -i))
+        # The source holds most of the sentence's rare runs: one holding under half as many
+        # as the best is not worth counting.
+        top = [i for i in top if 2 * hits[i] >= hits[top[0]]]
         covered = {i: self.covered(j, i) for i in top}
         words_j = state.right.words[j]
         # A left sentence already linked needs to be nearly all of this one (the other part
