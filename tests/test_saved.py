@@ -249,3 +249,53 @@ def test_missing_file(tmp_path: Path) -> None:
 
     with pytest.raises(TextverError, match=r"nowhere\.json: cannot read"):
         load_saved(tmp_path / "nowhere.json")
+
+
+# --- collations ---------------------------------------------------------------------------------
+
+
+def test_loaded_collation_renders_as_the_original() -> None:
+    """Every format a saved collation holds the data for: json, tei and collatex-json."""
+    from tests.helpers import editions
+    from textver import collate
+
+    col = collate(editions())
+    saved = render(col, "json")
+    loaded = load_saved_text(saved)
+    for fmt in ("json", "tei", "collatex-json"):
+        assert render(loaded, fmt) == render(col, fmt), fmt
+    # Two editions: the one pair is the whole retention matrix, so every format renders.
+    two = collate(editions()[:2])
+    loaded_two = load_saved_text(render(two, "json"))
+    for fmt in ("json", "tei", "html", "text"):
+        assert render(loaded_two, fmt) == render(two, fmt), fmt
+
+
+def test_saved_collation_html_needs_pairs_it_does_not_hold(tmp_path: Path, textver_cmd) -> None:
+    paths = []
+    for n, paras in enumerate((HARBOUR, edited(HARBOUR), HARBOUR[:3])):
+        paths.append(tmp_path / f"v{n}.txt")
+        paths[-1].write_text(join(paras), encoding="utf-8")
+    saved = tmp_path / "col.json"
+    assert textver_cmd("compare", *paths, "-o", saved).returncode == 0
+    tei = tmp_path / "direct.xml"
+    assert textver_cmd("compare", *paths, "-o", tei).returncode == 0
+    r = textver_cmd("render", saved, "-o", tmp_path / "again.xml")
+    assert r.returncode == 0 and (tmp_path / "again.xml").read_bytes() == tei.read_bytes()
+    r = textver_cmd("render", saved, "-o", tmp_path / "col.html")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert f"{saved}: the retention matrix" in r.stderr and "collate the editions again" in r.stderr
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    doc["pairs"][1]["right"]["text"] += "More."
+    saved.write_text(json.dumps(doc), encoding="utf-8")
+    r = textver_cmd("render", saved, "--format", "tei")
+    assert r.returncode == 2 and f"{saved}: pairs/1/right/sha256: does not match" in r.stderr
+
+
+def test_tampered_numbering_is_refused() -> None:
+    from textver.errors import TextverError
+
+    doc = json.loads(render(_renumbered(), "json"))
+    doc["numbering"]["left"][0]["value"] = "7"
+    with pytest.raises(TextverError, match="numbering: differs"):
+        from_json(json.dumps(doc), "n.json")

@@ -571,6 +571,8 @@ def _compare(
 def render_saved(saved: Path, fmt: str | None, output: Path | None, color: bool | None) -> None:
     """Render a comparison saved by compare --format json (- for standard input) in any
     format: the report is byte for byte the one compare writes, made from the saved file alone.
+    A saved collation renders as json, tei or collatex-json (its html and text reports need
+    every pair of editions compared; it holds their comparisons with the base only).
 
     \b
     Examples:

@@ -60,6 +60,7 @@ class Collation:
     strict: bool = False
     meaning: str = Mode.AUTO  # as in textver.compare.compare, for every pair compared
     work: WorkInfo | None = None  # the stored work the editions are of, for reports
+    saved_in: str | None = None  # the file it was read back from (textver.saved), if it was
 
     @property
     def editions(self) -> list[Version]:
@@ -98,6 +99,13 @@ class Collation:
         by_label = {v.label: v for v in self.editions}
         for i, a in enumerate(labels):
             for b in labels[i + 1 :]:
+                if (a, b) not in known and self.saved_in:
+                    raise TextverError(
+                        f"{self.saved_in}: the retention matrix of the html and text reports "
+                        "needs every pair of editions compared, and a saved collation holds "
+                        "each edition's comparison with the base only: render json, tei or "
+                        "collatex-json from it, or collate the editions again"
+                    )
                 pair = known.get((a, b)) or compare_segmented(
                     by_label[a],
                     by_label[b],

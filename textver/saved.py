@@ -1,12 +1,19 @@
-"""Read a saved result back: ``textver.comparison`` JSON as the Comparison it was written from.
+"""Read a saved result back: ``textver.comparison`` JSON as the Comparison it was written from
+(and ``textver.collation`` JSON as its Collation).
 
 A report can so be made later, elsewhere, from the saved file alone: ``render(load_saved(path),
 fmt)`` gives, byte for byte, what rendering the original comparison gave.  What the file says is
 what is shown, never a recomputation by the textver reading it: paragraphs and sentences are the
 saved spans, the word diff of each group is its saved ``ops`` (or the one its kind implies, see
 :func:`textver.compare.implied_ops`), and the changes and figures are the saved ones.  Only the
-word tokens are found again, by today's tokenizer, as the units the saved spans are cut into; a
-span that does not fall on them is refused.
+word tokens are found again, by today's tokenizer, as the units the saved spans are cut into (a
+span that does not fall on them is refused), and the clause numbers, in the saved paragraphs
+(a file whose ``numbering`` says otherwise is refused).
+
+A collation is its pairs read so, with its rows as saved.  It holds each edition's comparison
+with the base only, so the retention matrix of its HTML and text reports (every pair of
+editions) cannot be made from it: those are refused, never computed anew; its JSON, TEI and
+CollateX renderings are byte for byte the original's.
 
 The file is checked before anything is built: it must be JSON, of a format and version this
 textver reads, valid against the shipped schema (``textver/schemas/``), with every span inside
@@ -26,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from textver.align import Link, LinkKind, Method, SentenceLink
+from textver.collate import FORMAT as COLLATION
+from textver.collate import Collation, Row
 from textver.compare import (
     FORMAT,
     FORMAT_VERSION,
@@ -36,17 +45,20 @@ from textver.compare import (
 )
 from textver.diff import EQUAL, Op, Opcode
 from textver.errors import TextverError
+from textver.numbering import numbering_dict
 from textver.provenance import WorkInfo
 from textver.segment import Ranges, Segmented, Spans, count_words, segment
 from textver.version import Version
+
+Result = Comparison | Collation
 
 _MESSAGE = 160  # characters of a schema error's message kept in the one-line error
 _OPS = {op.value: op for op in Op}
 
 
-def load_saved(path: str | Path) -> Comparison:
-    """The comparison saved at ``path`` by ``textver compare --format json`` (``-``: read
-    from standard input)."""
+def load_saved(path: str | Path) -> Result:
+    """The comparison (or collation) saved at ``path`` by ``textver compare --format json``
+    (``-``: read from standard input)."""
     try:
         data = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
     except OSError as e:
@@ -54,8 +66,8 @@ def load_saved(path: str | Path) -> Comparison:
     return from_json(data, str(path))
 
 
-def from_json(data: str | bytes, name: str = "JSON") -> Comparison:
-    """The comparison in ``data`` (its JSON text); ``name`` names it in errors."""
+def from_json(data: str | bytes, name: str = "JSON") -> Result:
+    """The comparison or collation in ``data`` (its JSON text); ``name`` names it in errors."""
     # Parsing and building make millions of small objects and no cycles (see compare.py).
     with without_cycle_collector():
         try:
@@ -67,20 +79,58 @@ def from_json(data: str | bytes, name: str = "JSON") -> Comparison:
         return from_dict(obj, name)
 
 
-def from_dict(obj: Any, name: str = "JSON") -> Comparison:
-    """The comparison in ``obj`` (the parsed JSON), checked first (see the module's doc)."""
+def from_dict(obj: Any, name: str = "JSON") -> Result:
+    """The comparison or collation in ``obj`` (the parsed JSON), checked first (see the
+    module's doc)."""
     if not isinstance(obj, dict):
         raise TextverError(f"{name}: not a textver result (a JSON object with a format)")
     fmt, version = obj.get("format"), obj.get("version")
-    if fmt != FORMAT:
-        raise TextverError(f"{name}: format {fmt!r}: textver reads back {FORMAT} files")
+    schemas = {FORMAT: "comparison.schema.json", COLLATION: "collation.schema.json"}
+    if fmt not in schemas:
+        raise TextverError(
+            f"{name}: format {fmt!r}: textver reads back {FORMAT} and {COLLATION} files"
+        )
     if version != FORMAT_VERSION:
         raise TextverError(
-            f"{name}: {FORMAT} version {version!r}: this textver reads version {FORMAT_VERSION}"
+            f"{name}: {fmt} version {version!r}: this textver reads version {FORMAT_VERSION}"
         )
-    _validate(obj, "comparison.schema.json", name)
+    _validate(obj, schemas[fmt], name)
     with without_cycle_collector():
-        return _Reader(obj, name).comparison()
+        if fmt == FORMAT:
+            return _Reader(obj, name).comparison()
+        return _collation(obj, name)
+
+
+def _collation(obj: dict, name: str) -> Collation:
+    """A saved collation: each edition's comparison with the base read as a comparison is,
+    the rows as saved."""
+    pairs = [_Reader(p, name, f"pairs/{k}/").comparison() for k, p in enumerate(obj["pairs"])]
+    if not pairs:
+        raise TextverError(f"{name}: pairs: none (a collation compares the base with another)")
+    base = pairs[0].left
+    editions = [base, *(p.right for p in pairs)]
+    segs = {base.label: pairs[0].left_seg, **{p.right.label: p.right_seg for p in pairs}}
+    saved = obj["editions"]
+    same = obj["base"] == base.label and len(saved) == len(editions) == len(segs)
+    same = same and all(p.left.sha256 == base.sha256 and p.strict == pairs[0].strict for p in pairs)
+    for e, v in zip(saved, editions, strict=False):
+        seg = segs[v.label]
+        same = same and (e["label"], e["sha256"], e["words"]) == (v.label, v.sha256, seg.word_count)
+        same = same and e["paragraphs"] == [list(span) for span in seg.paragraphs]
+    if not same:
+        raise TextverError(f"{name}: editions: do not match the base and editions of its pairs")
+    rows = []
+    for k, row in enumerate(obj["rows"]):
+        cells = row["cells"]
+        if set(cells) != set(segs) or any(
+            p >= len(segs[label].paragraphs) for label, ps in cells.items() for p in ps
+        ):
+            raise TextverError(f"{name}: rows/{k}: not paragraphs of its editions")
+        rows.append(Row({label: list(ps) for label, ps in cells.items()}))
+    work = WorkInfo(**obj["work"]) if "work" in obj else None
+    return Collation(
+        base, editions[1:], segs, pairs, rows, pairs[0].strict, work=work, saved_in=name
+    )
 
 
 @cache
@@ -88,10 +138,12 @@ def _validator(schema_name: str) -> Any:
     # jsonschema-rs: the pure-Python jsonschema took 68 s on a file of 100,000 records, this 0.07 s.
     import jsonschema_rs
 
-    schema = json.loads(
-        resources.files("textver").joinpath("schemas", schema_name).read_text("utf-8")
-    )
-    return jsonschema_rs.validator_for(schema)
+    def read(name: str) -> dict:
+        return json.loads(resources.files("textver").joinpath("schemas", name).read_text("utf-8"))
+
+    pairwise = read("comparison.schema.json")  # the collation's pairs refer to it by its $id
+    registry = jsonschema_rs.Registry([(pairwise["$id"], pairwise)])
+    return jsonschema_rs.validator_for(read(schema_name), registry=registry)
 
 
 def _validate(obj: dict, schema_name: str, name: str) -> None:
@@ -104,18 +156,20 @@ def _validate(obj: dict, schema_name: str, name: str) -> None:
         message = " ".join(error.message.split())
         if len(message) > _MESSAGE:
             message = message[: _MESSAGE - 1] + "…"
-        raise TextverError(f"{name}: {where}: {message} (against the {FORMAT} schema)") from None
+        fmt = obj.get("format")
+        raise TextverError(f"{name}: {where}: {message} (against the {fmt} schema)") from None
 
 
 class _Reader:
     """Builds the Comparison of one checked JSON object, naming the file in every error."""
 
-    def __init__(self, obj: dict, name: str) -> None:
+    def __init__(self, obj: dict, name: str, prefix: str = "") -> None:
         self.obj = obj
         self.name = name
+        self.prefix = prefix  # where the comparison is in the file ("pairs/2/" in a collation)
 
     def fail(self, where: str, problem: str) -> TextverError:
-        return TextverError(f"{self.name}: {where}: {problem}")
+        return TextverError(f"{self.name}: {self.prefix}{where}: {problem}")
 
     def comparison(self) -> Comparison:
         d = self.obj
@@ -138,6 +192,10 @@ class _Reader:
         # The saved changes and figures, as saved (cached_property reads them from __dict__).
         c.__dict__["changes"] = self.changes()
         c.__dict__["stats"] = dict(d["stats"])
+        # Clause numbers are found again in the saved paragraphs (what the file holds of them
+        # leaves out how each is written); a file saying otherwise is not shown as something else.
+        if "numbering" in d and numbering_dict(c).get("numbering") != d["numbering"]:
+            raise self.fail("numbering", "differs from the clause numbers of its texts")
         return c
 
     def version(self, side: str) -> Version:
