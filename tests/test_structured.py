@@ -1,7 +1,9 @@
 """Revisions of structured documents (issue 15): a licence of our own, revised the way real
 licences are, must give a word diff close to the minimal one."""
 
-from tests.texts import join
+import pytest
+
+from tests.texts import join, licenses_dir
 from textver.compare import Comparison, compare
 from textver.diff import DELETE, INSERT, diff_tokens
 from textver.version import Version
@@ -162,4 +164,42 @@ def test_a_paragraph_rewritten_into_its_neighbour_joins_its_record() -> None:
     c = run(join([*CLAUSES[:3], CLAUSES[3] + " " + tail + "handing it over.", *CLAUSES[5:]]))
     lk = record_of(c, 4)
     assert (lk.left, lk.right, lk.kind) == ([3, 4], [3], "merged")
+    assert changed_words(c) <= 1.05 * lcs_changed_words(c)
+
+
+def test_a_look_alike_sentence_does_not_tie_its_paragraph_to_a_second_one() -> None:
+    # The sentence added to clause 3 shares "need", "restrictions", "deny" and "rights" with
+    # clause 5's first sentence, two clauses on: too little for a move.  Linked, it would tie
+    # clause 5 into clause 3's record and leave clause 5's rewrite, in its place, inserted.
+    extra = "We also need restrictions that deny rights to sailors of the harbour at night."
+    kept = (
+        "When we speak of free boats, we mean freedom and not price. You may charge a fee for "
+        "transferring a boat, and you may offer a warranty for a fee."
+    )
+    new = (
+        "We guard what is yours: no one may deny it to you. Whoever lends the boat takes on "
+        "duties for the boat."
+    )
+    c = run(join([*CLAUSES[:3], CLAUSES[3] + " " + extra, kept, new, *CLAUSES[6:]]))
+    assert (record_of(c, 3).left, record_of(c, 3).right) == ([3], [3])
+    lk = record_of(c, 5)
+    assert (lk.kind, lk.right, lk.moved) == ("changed", [5], False)
+    assert changed_words(c) == lcs_changed_words(c)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("LGPL-2", "LGPL-2.1"), ("GFDL-1.2", "GFDL-1.3"), ("GPL-2", "GPL-3"), ("MPL-1.1", "MPL-2.0")],
+)
+@pytest.mark.parametrize("forward", [True, False], ids=["forward", "back"])
+def test_real_licence_revisions_mark_near_minimal_words(old: str, new: str, forward: bool) -> None:
+    # Issue 15's target on the revisions Debian ships (read at run time, never committed).
+    folder = licenses_dir()
+    a, b = (old, new) if forward else (new, old)
+    if not ((folder / a).is_file() and (folder / b).is_file()):
+        pytest.skip(f"{folder / a} or {folder / b} not found")
+    c = compare(
+        Version(a, a, (folder / a).read_text(encoding="utf-8")),
+        Version(b, b, (folder / b).read_text(encoding="utf-8")),
+    )
     assert changed_words(c) <= 1.05 * lcs_changed_words(c)

@@ -172,6 +172,11 @@ class AlignParams:
     """... looked for within this many sentences of the sources (an editor condenses
     neighbouring paragraphs; so the search stays local and linear)."""
 
+    heading_words: int = 8
+    """A sentence of at most this many words is read as a heading or a short line ("0.
+    Definitions.", "3.5. Application of Additional Terms"): its link is kept where it crosses
+    the others without a move's evidence (see _drop_weak_crossings)."""
+
     absorb_kept: float = 0.2
     """A deleted or inserted paragraph beside a linked record joins it (one passage
     rewritten, see _absorb_lone_paragraphs) when their joined diff keeps this share (Dice) of
@@ -662,6 +667,7 @@ def _link_sentences(
     _place_copies(state)
     _drop_scattered_splits(state)
     if not cross:
+        _drop_weak_crossings(state)
         _link_gaps(state)
     _link_verbatim(state)
     return state.links, state.in_place
@@ -1029,12 +1035,7 @@ def _best_source(
         # Away from where the sentence would sit in order, a link claims a move, and a
         # move needs stronger evidence than a nearby edit: most of the sentence on both
         # sides, or nearly all of it taken from the source (a cut-down sentence).
-        if (
-            not copied
-            and not in_window
-            and dice < p.move_dice
-            and (cover < p.move_cover or len(shared) < p.move_min_shared)
-        ):
+        if not copied and not in_window and not _moves(p, dice, cover, len(shared)):
             continue
         score = cover + p.dice_weight * dice + (p.window_bonus if in_window else 0.0)
         if i in near:
@@ -1051,6 +1052,12 @@ def _best_source(
         ):
             best, best_score, best_cover = i, score, cover
     return best, best_score, best_cover
+
+
+def _moves(p: AlignParams, dice: float, cover: float, shared: int) -> bool:
+    """Whether a link has the evidence a move needs (AlignParams.move_dice, or move_cover and
+    move_min_shared), beyond what an edit in place needs."""
+    return dice >= p.move_dice or (cover >= p.move_cover and shared >= p.move_min_shared)
 
 
 def _second_source(state: LinkState, j: int, best: int, idf: dict[str, float]) -> int | None:
@@ -1198,6 +1205,44 @@ def _ordered_pairs(state: LinkState) -> set[tuple[int, int]]:
                 kept.add(near)
                 chained.append(near)
     return kept
+
+
+def _drop_weak_crossings(state: LinkState) -> None:
+    """Drop the similarity links that tie a paragraph already paired in order to a second one
+    across the others, without the evidence of a move.
+
+    _best_source asks a move for more evidence than an edit, but it knows a move only by the
+    window between identical sentences, and a heavily revised text has few of those: there a
+    sentence sharing "licence", "permit" and "programs" with one three paragraphs on is linked
+    to it unnoticed, ties its paragraph (which has its counterpart in order) to a second one,
+    and leaves the passage rewritten in that one's place unpaired.  A similarity link joining
+    a paragraph pair off _ordered_pairs, when one of the two paragraphs is in an ordered pair,
+    keeps its source only with a move's evidence (AlignParams.move_dice, or move_cover and
+    move_min_shared), or if its sentence is a heading (heading_words): what a heading shares,
+    its number or name, is all the evidence it has.  The sentence is then free for _link_gaps
+    to pair in place.
+    """
+    links, scores, p, idf = state.links, state.scores, state.params, state.idf
+    L, R = state.left, state.right
+    l_para, r_para = L.seg.sentence_paragraph, R.seg.sentence_paragraph
+    ordered = _ordered_pairs(state)
+    tied_l, tied_r = {pl for pl, _ in ordered}, {pr for _, pr in ordered}
+    for j in [j for j in links if j in scores and R.words[j] > p.heading_words and R.feats[j]]:
+        fj = R.feats[j]
+        wj = _weigh(idf, fj)
+        keep = []
+        for i in links[j]:
+            pl, pr = l_para[i], r_para[j]
+            if (pl, pr) not in ordered and (pl in tied_l or pr in tied_r):
+                fi = L.feats[i]
+                w = _weigh(idf, shared := fj & fi)
+                if not _moves(p, 2 * w / (wj + _weigh(idf, fi)), w / wj, len(shared)):
+                    continue
+            keep.append(i)
+        if not keep:
+            del links[j], scores[j]
+        elif len(keep) < len(links[j]):
+            links[j] = keep
 
 
 def _link_gaps(state: LinkState) -> None:
