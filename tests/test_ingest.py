@@ -9,12 +9,12 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from textver import ingest
 from textver.errors import TextverError
-from textver.extract import extract_html
+from textver.extract import FURNITURE_LABEL, extract_html
 from textver.ingest import load, load_file, normalize_text
 from textver.segment import segment
 
@@ -568,6 +568,8 @@ def test_normalize_text_leaves_only_lf(raw: str) -> None:
     )
 )
 def test_marked_up_paragraphs_come_back_word_for_word(paragraphs) -> None:
+    # A paragraph that is nothing but an ad label ("ad", "advert") is furniture by design.
+    assume(not any(FURNITURE_LABEL.fullmatch(" ".join(w for w, _, _ in p)) for p in paragraphs))
     page = "<main>" + "".join(
         "<p>" + "".join(markup.format(word) + space for word, markup, space in para) + "</p>\n"
         for para in paragraphs
@@ -622,3 +624,12 @@ def test_any_tag_soup_gives_clean_blocks_or_a_clear_error(pieces: list[str]) -> 
     assert text == text.rstrip() and not text.startswith("\n")  # a <pre> may start indented
     assert "\n\n\n" not in text
     assert all(block.strip() for block in text.split("\n\n"))
+
+
+def test_a_paragraph_that_is_only_an_ad_label_is_dropped_and_its_neighbours_kept() -> None:
+    """The case the property above leaves out, pinned: the label goes, the article stays."""
+    page = "<main><p>ad </p>\n<p>The harbour opens at dawn.</p>\n<p>Boats leave at noon.</p>"
+    assert (
+        extract_html(page, source="gen.html")
+        == "The harbour opens at dawn.\n\nBoats leave at noon."
+    )
