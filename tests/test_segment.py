@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from textver.segment import count_words, fold, paragraph_spans, segment, sentence_spans
+from textver.segment import _BLANK_LINE, count_words, fold, paragraph_spans, segment, sentence_spans
 
 
 def sentences(text: str) -> list[str]:
@@ -55,6 +55,34 @@ def test_paragraphs_are_blank_line_blocks_and_trimmed() -> None:
     text = "  One line\nwrapped here.  \n \t\n\nTwo.\n\n\n"
     spans = paragraph_spans(text)
     assert [text[a:b] for a, b in spans] == ["One line\nwrapped here.", "Two."]
+
+
+def _paragraphs_by_strip(text: str) -> list[tuple[int, int]]:
+    """The plain definition: every block between blank lines, trimmed with str.strip."""
+    spans, pos = [], 0
+    for start, end in [m.span() for m in _BLANK_LINE.finditer(text)] + [(len(text), len(text))]:
+        chunk = text[pos:start]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            spans.append((pos + lead, pos + lead + len(chunk.strip())))
+        pos = end
+    return spans
+
+
+# Whitespace the blank-line pattern knows, whitespace only str.strip knows, and letters.
+_TRICKY = " \t\n\r\f\v\u00a0\u2003\u2028\u2029\u3000\x1c\x85\u200bab."
+
+
+@given(st.text(alphabet=_TRICKY, max_size=40))
+def test_paragraph_spans_equal_strip_definition_on_tricky_whitespace(text: str) -> None:
+    assert paragraph_spans(text) == _paragraphs_by_strip(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["a \u2028\n\nb", "a\n\u2029\n\nb\x1c\n\n c\u00a0", "\n\n a\n\nb \n\n", " \n\n"]
+)
+def test_paragraph_spans_trim_unicode_whitespace(text: str) -> None:
+    assert paragraph_spans(text) == _paragraphs_by_strip(text)
 
 
 def test_hard_wrapped_and_unwrapped_give_the_same_keys() -> None:

@@ -1225,9 +1225,12 @@ def _drop_weak_crossings(state: LinkState) -> None:
     links, scores, p, idf = state.links, state.scores, state.params, state.idf
     L, R = state.left, state.right
     l_para, r_para = L.seg.sentence_paragraph, R.seg.sentence_paragraph
+    weak = [j for j in links if j in scores and R.words[j] > p.heading_words and R.feats[j]]
+    if not weak:
+        return  # no similarity link to weigh: the paragraph chain need not be built
     ordered = _ordered_pairs(state)
     tied_l, tied_r = {pl for pl, _ in ordered}, {pr for _, pr in ordered}
-    for j in [j for j in links if j in scores and R.words[j] > p.heading_words and R.feats[j]]:
+    for j in weak:
         fj = R.feats[j]
         wj = _weigh(idf, fj)
         keep = []

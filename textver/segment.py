@@ -79,7 +79,14 @@ def paragraph_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     pos = 0
     for m in _BLANK_LINE.finditer(text):
-        _add_trimmed(text, pos, m.start(), spans)
+        end = m.start()
+        # After a break the pattern's trailing \s* leaves no leading whitespace, and the next
+        # break starts with a newline that \s* would have eaten, so a block between two breaks
+        # is never empty: only its last character needs a look (the common, fast case).
+        if pos and not text[end - 1].isspace():
+            spans.append((pos, end))
+        else:
+            _add_trimmed(text, pos, end, spans)
         pos = m.end()
     _add_trimmed(text, pos, len(text), spans)
     return spans
