@@ -1398,6 +1398,9 @@ def _link_verbatim(state: LinkState) -> None:
     links, p, in_place = state.links, state.params, state.in_place
     L, R = state.left, state.right
     n, n_right = p.verbatim_words, len(R.sigs)
+    copies = (len(s) == 1 and L.sigs[s[0]] == R.sigs[j] for j, s in links.items())
+    if len(links) == n_right and not in_place and all(copies):
+        return  # every right sentence is its one source word for word: nothing unexplained
     used = {i for sources in links.values() for i in sources}
     l_para = L.seg.sentence_paragraph
     tied = {l_para[i] for i in used}
