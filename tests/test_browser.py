@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -141,25 +142,28 @@ def test_filter_hides_unchanged_passages(page: tuple, report: tuple) -> None:
 
 
 def test_view_switch_works_and_is_remembered(page: tuple, report: tuple) -> None:
+    from playwright.sync_api import expect  # retries each check until it holds or times out
+
     pg, _ = page
     url, _ = report
     open_report(pg, url)
-    added = "#c1 ins >> nth=0"  # the reworded opening line: added words show only inline
-    assert pg.locator(".row.x .R").first.is_visible()
-    assert not pg.locator(added).is_visible()
+    added = pg.locator("#c1 ins >> nth=0")  # the reworded opening line: added words inline only
+    right = pg.locator(".row.x .R").first
+    expect(right).to_be_visible()
+    expect(added).to_be_hidden()
     pg.click("[data-view=inline]")
-    assert pg.get_attribute("[data-view=inline]", "aria-pressed") == "true"
-    assert not pg.locator(".row.x .R").first.is_visible()
-    assert pg.locator(added).is_visible()
+    expect(pg.locator("[data-view=inline]")).to_have_attribute("aria-pressed", "true")
+    expect(right).to_be_hidden()
+    expect(added).to_be_visible()
     pg.wait_for_timeout(500)  # let the browser commit the page's storage before reloading
     pg.reload()
     pg.wait_for_function("window.textverReady === true")
-    assert "inline" in pg.get_attribute("body", "class")
-    assert pg.get_attribute("[data-view=sbs]", "aria-pressed") == "false"
-    assert pg.locator(added).is_visible()
+    expect(pg.locator("body")).to_have_class(re.compile(r"\binline\b"))
+    expect(pg.locator("[data-view=sbs]")).to_have_attribute("aria-pressed", "false")
+    expect(added).to_be_visible()
     pg.click("[data-view=sbs]")
-    assert pg.locator(".row.x .R").first.is_visible()
-    assert not pg.locator(added).is_visible()
+    expect(right).to_be_visible()
+    expect(added).to_be_hidden()
 
 
 def test_side_by_side_rows_keep_columns_together(page: tuple, report: tuple) -> None:
